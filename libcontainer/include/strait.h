@@ -1,0 +1,83 @@
+/* strait's libcontainer public API: the only header the CLI (src/) includes.
+ * The library never prints and never exits; every fallible call returns >= 0 or
+ * -errno and fills a caller-owned struct lc_err. */
+#ifndef STRAIT_H
+#define STRAIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct lc_err {
+	int code;       /* positive errno, 0 when unset */
+	char msg[1024]; /* one line, no trailing newline */
+};
+
+/* ---- logging ---- */
+enum lc_log_format { LC_LOG_TEXT, LC_LOG_JSON };
+/* Configures the sink used by lc_log(): log_fd (-1: none) receives every message in
+ * fmt; when to_stderr is set, warnings and errors are also written to stderr as
+ * "strait: ...". debug enables LOG_LVL_DEBUG. */
+void lc_log_setup(int log_fd, enum lc_log_format fmt, bool to_stderr, bool debug);
+/* Writes an error line to the log sink only (the CLI prints stderr itself). */
+void lc_log_error_to_file(const char *msg);
+
+/* ---- global options shared by every command ---- */
+struct lc_global {
+	const char *root;        /* state root, default /run/strait */
+	bool systemd_cgroup;
+	const char *config_path; /* strait.conf, may be NULL */
+};
+
+/* ---- lifecycle ---- */
+struct lc_create_opts {
+	const char *id;
+	const char *bundle;         /* absolute or relative; default "." */
+	const char *pid_file;       /* may be NULL */
+	const char *console_socket; /* may be NULL */
+	bool no_pivot;
+	bool no_new_keyring;
+	int preserve_fds;
+	bool detach; /* run only */
+	bool keep;   /* run only: do not delete after exit */
+};
+
+/* create: sets up the container fully; the user's process waits for start. */
+int lc_container_create(const struct lc_global *g, const struct lc_create_opts *o,
+			struct lc_err *err);
+/* start: releases a created container's process and runs poststart hooks. */
+int lc_container_start(const struct lc_global *g, const char *id, struct lc_err *err);
+/* run: create + start; in the foreground returns the exit code (or 128+signal) in
+ * *ret_status, after deleting the container (unless keep). */
+int lc_container_run(const struct lc_global *g, const struct lc_create_opts *o,
+		     int *ret_status, struct lc_err *err);
+/* state: writes the OCI state JSON of id to ret_json (malloc'd). */
+int lc_container_state(const struct lc_global *g, const char *id, char **ret_json,
+		       struct lc_err *err);
+int lc_container_kill(const struct lc_global *g, const char *id, int signo, bool all,
+		      struct lc_err *err);
+int lc_container_delete(const struct lc_global *g, const char *id, bool force,
+			struct lc_err *err);
+
+struct lc_list_entry {
+	char *id;
+	pid_t pid;
+	char *status;
+	char *bundle;
+	char *created; /* RFC 3339 */
+	char *owner;
+};
+int lc_container_list(const struct lc_global *g, struct lc_list_entry **ret_entries,
+		      size_t *ret_n, struct lc_err *err);
+void lc_list_free(struct lc_list_entry *e, size_t n);
+
+/* spec: returns a default config.json text (malloc'd). */
+int lc_spec_default(bool rootless, char **ret_json, struct lc_err *err);
+
+/* ---- name tables exposed to the CLI ---- */
+/* Parses "KILL", "SIGKILL", "kill" or "9". Returns the signal number or -EINVAL. */
+int lc_signal_parse(const char *s);
+/* Validates a container ID: non-empty, <= 1024 bytes, [A-Za-z0-9_+.-], not "." or "..". */
+int lc_id_validate(const char *id, struct lc_err *err);
+
+#endif
