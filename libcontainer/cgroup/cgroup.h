@@ -1,0 +1,51 @@
+/* cgroup management behind one small interface; v1.c and v2.c each implement struct
+ * cgroup_ops. cgroup.c picks the version from the mounted hierarchies and owns the
+ * path rules (cgroupsPath absolute, relative, or absent -> "/strait/<id>";
+ * "slice:prefix:name" is the systemd form, parsed but refused while no systemd runs).
+ * All calls run in the runtime process (not in the container). */
+#ifndef STRAIT_CGROUP_H
+#define STRAIT_CGROUP_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include "spec.h"
+
+struct cgroup_mgr;
+
+struct cgroup_stats {
+	uint64_t mem_usage, mem_limit, mem_max_usage, mem_failcnt;
+	uint64_t swap_usage, swap_limit;
+	uint64_t pids_current, pids_limit;
+	uint64_t cpu_usage_ns, cpu_user_ns, cpu_system_ns;
+	uint64_t cpu_throttled_periods, cpu_throttled_ns, cpu_periods;
+};
+
+/* Resolves the cgroup path for a container and creates its directories (every mounted
+ * v1 hierarchy, or the unified one). root is the cgroupfs mount root ("/sys/fs/cgroup";
+ * tests pass a temp dir). On failure nothing created is left behind. */
+int cgroup_create(const char *root, const struct lc_spec *s, const char *id, bool systemd,
+		  struct cgroup_mgr **ret, struct lc_err *err);
+/* Writes linux.resources (memory, pids, cpu, cpuset, blkio, devices, unified). */
+int cgroup_apply(struct cgroup_mgr *m, const struct spec_resources *r, struct lc_err *err);
+/* Moves pid into the container's cgroup(s). */
+int cgroup_add_pid(struct cgroup_mgr *m, pid_t pid, struct lc_err *err);
+/* Serialized form for the state file (one line, no newline), and the reverse. */
+int cgroup_serialize(const struct cgroup_mgr *m, char **ret);
+int cgroup_load(const char *root, const char *serialized, struct cgroup_mgr **ret,
+		struct lc_err *err);
+/* Every pid in the container's cgroup (malloc'd array). */
+int cgroup_pids(struct cgroup_mgr *m, pid_t **ret, size_t *ret_n, struct lc_err *err);
+/* Freezes or thaws (v1 freezer.state, v2 cgroup.freeze); waits until settled. */
+int cgroup_freeze(struct cgroup_mgr *m, bool frozen, struct lc_err *err);
+/* Returns 1 when frozen, 0 when not. */
+int cgroup_is_frozen(struct cgroup_mgr *m);
+int cgroup_stats(struct cgroup_mgr *m, struct cgroup_stats *ret, struct lc_err *err);
+/* Removes the directories (retrying briefly while tasks exit). Missing dirs are fine. */
+int cgroup_destroy(struct cgroup_mgr *m, struct lc_err *err);
+void cgroup_free(struct cgroup_mgr *m);
+/* The path inside the hierarchy, e.g. "/strait/abc" (for /proc/self/cgroup checks). */
+const char *cgroup_path(const struct cgroup_mgr *m);
+/* 1 for v1 (hybrid included), 2 for unified-only. */
+int cgroup_version(const struct cgroup_mgr *m);
+
+#endif
