@@ -93,6 +93,8 @@ struct spec_mount {
 	unsigned long clear_flags; /* MS_* explicitly cleared (rw, suid, dev, exec, ...) */
 	bool bind, rbind;
 	bool rro; /* recursive read-only via mount_setattr */
+	bool tmpcopyup;     /* tmpfs: copy the destination's old content into it */
+	bool idmap, ridmap; /* idmapped mount (ridmap: recursively) */
 	enum mnt_propagation propagation;
 	char *data; /* remaining fs-specific options joined with ',' (e.g. "size=64k,mode=755") */
 	struct spec_id_map *uid_mappings, *gid_mappings; /* idmapped mounts; may be NULL */

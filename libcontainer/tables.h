@@ -33,6 +33,27 @@ const char *table_seccomp_action_name(enum seccomp_action a);
 int table_seccomp_op_from_name(const char *name);
 const char *table_seccomp_op_name(enum seccomp_op op);
 
+/* Architecture ("SCMP_ARCH_X86_64") and filter flag ("SECCOMP_FILTER_FLAG_LOG") names
+ * the OCI spec defines; NULL-terminated lists for `strait features`. */
+bool table_seccomp_arch_known(const char *name);
+bool table_seccomp_flag_known(const char *name);
+extern const char *const table_seccomp_arch_names[];
+extern const char *const table_seccomp_flag_names[];
+
+/* What a known mount option ("nosuid", "rbind", "private", "rro", ...) does. */
+enum mount_opt_kind { MOPT_FLAG, MOPT_BIND, MOPT_RBIND, MOPT_RRO, MOPT_RRW, MOPT_PROPAGATION,
+		      MOPT_TMPCOPYUP, MOPT_IDMAP, MOPT_RIDMAP };
+struct table_mount_opt {
+	const char *name;
+	enum mount_opt_kind kind;
+	unsigned long set, clear; /* MS_* (MOPT_FLAG, MOPT_BIND, MOPT_RBIND) */
+	enum mnt_propagation prop; /* MOPT_PROPAGATION */
+};
+/* NULL when name is not a generic option (it then belongs to the fs-specific data). */
+const struct table_mount_opt *table_mount_opt_from_name(const char *name);
+/* MS_PRIVATE, MS_SHARED|MS_REC, ... for a propagation; 0 for PROP_NONE. */
+unsigned long table_propagation_flags(enum mnt_propagation p);
+
 /* True when sysctl key is namespaced and allowed given which namespaces are new. */
 bool table_sysctl_allowed(const char *key, const struct spec_linux *l);
 

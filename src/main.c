@@ -1,3 +1,215 @@
-/* placeholder entry point; replaced by the CLI dispatcher */
-#include "strait.h"
-int main(void) { return 0; }
+/* strait's entry point: global options, the one command table (dispatch and help come
+ * from it), and the error printer. Each subcommand lives in src/cmd-<name>.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+#include "cli.h"
+
+static const struct command commands[] = {
+	{ "create", cmd_create, "[options] <container-id>", "create a container",
+	  "  -b, --bundle DIR        bundle directory (default: current directory)\n"
+	  "      --pid-file FILE     write the container process pid to FILE\n"
+	  "      --console-socket S  unix socket that receives the pty master\n"
+	  "      --no-pivot          use MS_MOVE + chroot instead of pivot_root\n"
+	  "      --no-new-keyring    keep the caller's session keyring\n"
+	  "      --preserve-fds N    pass N extra fds (3..3+N-1) to the container\n" },
+	{ "delete", cmd_delete, "[options] <container-id>", "delete a container and its resources",
+	  "  -f, --force             kill the container first if it is running\n" },
+	{ "kill", cmd_kill, "[options] <container-id> [signal]",
+	  "send a signal (default SIGTERM) to the container's init process",
+	  "  -a, --all               signal every process in the container's cgroup\n" },
+	{ "list", cmd_list, "[options]", "list containers",
+	  "  -f, --format FMT        table (default) or json\n"
+	  "  -q, --quiet             print only the IDs\n" },
+	{ "run", cmd_run, "[options] <container-id>", "create and start a container",
+	  "  (every create option), and:\n"
+	  "  -d, --detach            return after starting, do not wait\n"
+	  "      --keep              keep the container's state after it exits\n" },
+	{ "spec", cmd_spec, "[options]", "write a default config.json",
+	  "  -b, --bundle DIR        where to write config.json (default: current directory)\n"
+	  "      --rootless          a config for a rootless container\n" },
+	{ "start", cmd_start, "<container-id>", "start a created container", NULL },
+	{ "state", cmd_state, "<container-id>", "print the state of a container as JSON", NULL },
+};
+
+static const struct command *current;
+
+int
+cli_help(const struct cli *c)
+{
+	printf("Usage: strait [global options] %s %s\n\n%s\n", current->name, current->args,
+	       current->summary);
+	if (current->help)
+		printf("\nOptions:\n%s", current->help);
+	(void)c;
+	return 0;
+}
+
+static void
+vfail(const char *fmt, va_list ap)
+{
+	char msg[2048];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fprintf(stderr, "strait: %s\n", msg);
+	lc_log_error_to_file(msg);
+}
+
+int
+cli_failf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfail(fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+int
+cli_fail(const struct lc_err *err)
+{
+	return cli_failf("%s", err->msg[0] ? err->msg : "unknown error");
+}
+
+int
+cli_getopt_result(const struct cli *c, int opt)
+{
+	if (opt == 'h') {
+		cli_help(c);
+		return 0;
+	}
+	/* getopt printed the reason; add the usage hint. */
+	return cli_failf("%s: invalid usage; see 'strait %s --help'", c->cmd, c->cmd);
+}
+
+int
+cli_want_args(const struct cli *c, int argc, char **argv, int n)
+{
+	if (argc - optind == n)
+		return 0;
+	if (argc - optind < n)
+		return cli_failf("%s: missing argument: %s", c->cmd, current->args);
+	return cli_failf("%s: unexpected argument \"%s\"", c->cmd, argv[optind + n]);
+}
+
+int
+cli_parse_uint(const char *name, const char *value)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(value, &end, 10);
+	if (errno || *end || end == value || v < 0 || v > 1 << 20) {
+		cli_failf("--%s: invalid value \"%s\"", name, value);
+		return -1;
+	}
+	return (int)v;
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "Usage: strait [global options] COMMAND [options] [args]\n\n"
+		   "strait is a small, fast OCI container runtime.\n\nCommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nGlobal options:\n"
+		   "  --root DIR              state root (default /run/strait)\n"
+		   "  --log FILE              append log messages to FILE\n"
+		   "  --log-format FMT        text (default) or json\n"
+		   "  --debug                 log debug messages\n"
+		   "  --systemd-cgroup        manage cgroups through systemd (needs systemd)\n"
+		   "  --config FILE           runtime config file (default /etc/strait/strait.conf)\n"
+		   "  -v, --version           print the version\n"
+		   "  -h, --help              print this help\n\n"
+		   "Run 'strait COMMAND --help' for the options of a command.\n");
+}
+
+static void
+version(void)
+{
+	printf("strait version %s\ncommit: %s\nspec: %s\nlibseccomp: %s\n", PACKAGE_VERSION, GIT_COMMIT,
+	       OCI_SPEC_VERSION, lc_libseccomp_version());
+}
+
+static int
+open_log(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		cli_failf("--log %s: %s", path, strerror(errno));
+	return fd;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "log-format", required_argument, NULL, 'F' },
+		{ "debug", no_argument, NULL, 'D' },
+		{ "systemd-cgroup", no_argument, NULL, 'S' },
+		{ "config", required_argument, NULL, 'C' },
+		{ "rootless", required_argument, NULL, 'R' },
+		{ "criu", required_argument, NULL, 'c' },
+		{ "version", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct cli c = { .g = { .root = "/run/strait" } };
+	const char *log_path = NULL;
+	enum lc_log_format fmt = LC_LOG_TEXT;
+	bool debug = false;
+	int opt;
+
+	/* Other processes of a container must not reach this process's memory, fds or
+	 * /proc/<pid>/exe while it works inside the container's namespaces
+	 * (CVE-2019-5736 class). execve of the workload resets it. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+
+	c.g.config_path = getenv("STRAIT_CONFIG");
+	while ((opt = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'r': c.g.root = optarg; break;
+		case 'l': log_path = optarg; break;
+		case 'F':
+			if (!strcmp(optarg, "json"))
+				fmt = LC_LOG_JSON;
+			else if (strcmp(optarg, "text"))
+				return cli_failf("--log-format: unknown format \"%s\" (text or json)", optarg);
+			break;
+		case 'D': debug = true; break;
+		case 'S': c.g.systemd_cgroup = true; break;
+		case 'C': c.g.config_path = optarg; break;
+		case 'R': case 'c': break; /* accepted for runc compatibility */
+		case 'v': version(); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 1;
+		}
+	}
+	if (c.g.root[0] != '/')
+		return cli_failf("--root: \"%s\" is not an absolute path", c.g.root);
+	int log_fd = -1;
+	if (log_path && (log_fd = open_log(log_path)) < 0)
+		return 1;
+	lc_log_setup(log_fd, fmt, true, debug);
+	if (optind >= argc) {
+		usage(stderr);
+		return 1;
+	}
+	c.cmd = argv[optind];
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(commands[i].name, c.cmd))
+			continue;
+		current = &commands[i];
+		argc -= optind;
+		argv += optind;
+		optind = 1;
+		return commands[i].run(&c, argc, argv);
+	}
+	return cli_failf("unknown command \"%s\"; see 'strait --help'", c.cmd);
+}

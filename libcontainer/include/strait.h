@@ -74,6 +74,9 @@ void lc_list_free(struct lc_list_entry *e, size_t n);
 /* spec: returns a default config.json text (malloc'd). */
 int lc_spec_default(bool rootless, char **ret_json, struct lc_err *err);
 
+/* The libseccomp version string, "2.5.4". */
+const char *lc_libseccomp_version(void);
+
 /* ---- name tables exposed to the CLI ---- */
 /* Parses "KILL", "SIGKILL", "kill" or "9". Returns the signal number or -EINVAL. */
 int lc_signal_parse(const char *s);

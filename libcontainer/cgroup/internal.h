@@ -1,0 +1,65 @@
+/* Private to libcontainer/cgroup/: the manager's layout, the per-version vtable that
+ * v1.c and v2.c implement, and the small control-file helpers they share with cgroup.c.
+ * Nothing outside this directory includes it. */
+#ifndef STRAIT_CGROUP_INTERNAL_H
+#define STRAIT_CGROUP_INTERNAL_H
+
+#include <stdint.h>
+#include "cgroup.h"
+#include "error.h"
+
+/* One mounted hierarchy and the container's directory in it. */
+struct cg_hier {
+	char *controllers;  /* "memory", "cpu,cpuacct", "name=systemd"; "" for cgroup2 */
+	char *mount;        /* absolute directory the hierarchy is mounted on */
+	char *inner;        /* the container's path inside the hierarchy, "/strait/abc" */
+	char *dir;          /* mount + inner */
+	unsigned n_created; /* trailing components of inner that this manager created */
+	bool unified;       /* cgroup2: the only hierarchy on v2, the extra one on hybrid */
+	bool fake;          /* not a cgroup filesystem (unit tests): writes create files */
+};
+
+struct cgroup_ops {
+	int version;
+	/* Runs right after the directories exist: parent cpusets (v1), subtree_control (v2). */
+	int (*prepare)(struct cgroup_mgr *m, struct lc_err *err);
+	int (*apply)(struct cgroup_mgr *m, const struct spec_resources *r, struct lc_err *err);
+	/* Asks for the state once; cgroup.c polls is_frozen until it settles. */
+	int (*freeze_write)(struct cgroup_mgr *m, bool frozen, struct lc_err *err);
+	int (*is_frozen)(struct cgroup_mgr *m, struct lc_err *err);
+	int (*stats)(struct cgroup_mgr *m, struct cgroup_stats *ret, struct lc_err *err);
+	/* The hierarchy whose cgroup.procs lists the container's processes. */
+	struct cg_hier *(*procs_hier)(struct cgroup_mgr *m);
+};
+
+struct cgroup_mgr {
+	const struct cgroup_ops *ops;
+	char *root;
+	struct cg_hier *h;
+	size_t n_h;
+	/* Set by cgroup_create: the first apply also writes the device rules. A manager
+	 * rebuilt by cgroup_load (update) leaves devices alone, as runc update does. */
+	bool devices_pending;
+};
+
+extern const struct cgroup_ops cgroup_v1_ops;
+extern const struct cgroup_ops cgroup_v2_ops;
+
+/* The v1 hierarchy that carries controller (exact name in its comma list), or NULL. */
+struct cg_hier *cgroup_find(struct cgroup_mgr *m, const char *controller);
+
+/* Writes value to dir/file (dir inside h). The error reads
+ * "cgroup: write VALUE to DIR/FILE: strerror". Fake hierarchies create the file. */
+int cgroup_write(const struct cg_hier *h, const char *dir, const char *file, const char *value,
+		 struct lc_err *err);
+/* Reads dir/file into a malloc'd string without trailing newlines. -errno on failure. */
+int cgroup_read(const char *dir, const char *file, char **ret);
+/* Reads a single number; "max" and "-1" read as UINT64_MAX. */
+int cgroup_read_u64(const char *dir, const char *file, uint64_t *ret);
+/* Reads the value of "key N" from a flat keyed file (cpu.stat, cgroup.events). */
+int cgroup_read_key(const char *dir, const char *file, const char *key, uint64_t *ret);
+/* Whether the control file exists for the container's cgroup in h. A fake hierarchy
+ * also answers from its mount directory, where tests announce what the "kernel" has. */
+bool cgroup_has_file(const struct cg_hier *h, const char *file);
+
+#endif

@@ -1,0 +1,611 @@
+/* The container lifecycle behind the public lc_container_* API: create (plan, claim,
+ * spawn), start (release exec.fifo), run (= create + start + wait), state, kill,
+ * delete and list. `run` reuses create and start; nothing here is duplicated. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <pwd.h>
+#include <time.h>
+#include "cgroup/cgroup.h"
+#include "error.h"
+#include "json.h"
+#include "log.h"
+#include "mounts.h"
+#include "process/process.h"
+#include "process/sync.h"
+#include "spec.h"
+#include "state.h"
+#include "sys.h"
+
+#define CGROUP_ROOT "/sys/fs/cgroup"
+
+static char *
+now_rfc3339(void)
+{
+	struct timespec ts;
+	struct tm tm;
+	char buf[64], *out;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (asprintf(&out, "%s.%09ldZ", buf, ts.tv_nsec) < 0)
+		return NULL;
+	return out;
+}
+
+static char **
+annotations_strv(const struct lc_spec *s)
+{
+	char **v = calloc(2 * s->n_annotations + 1, sizeof(char *));
+	for (size_t i = 0; v && i < s->n_annotations; i++) {
+		v[2 * i] = strdup(s->annotations[i].key);
+		v[2 * i + 1] = strdup(s->annotations[i].value);
+	}
+	return v;
+}
+
+static int
+write_file_atomic(const char *path, const char *text, size_t len, mode_t mode, struct lc_err *err)
+{
+	_cleanup_free_ char *tmp = NULL;
+	if (asprintf(&tmp, "%s.tmp.%d", path, getpid()) < 0)
+		return lc_err_set(err, ENOMEM, "write %s", path);
+	_cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+	if (fd < 0)
+		return lc_err_set(err, errno, "write %s", path);
+	if (write(fd, text, len) != (ssize_t)len || rename(tmp, path) < 0) {
+		int e = errno ? errno : EIO;
+		unlink(tmp);
+		return lc_err_set(err, e, "write %s", path);
+	}
+	return 0;
+}
+
+static int
+write_pid_file(const char *path, pid_t pid, struct lc_err *err)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d", pid);
+	return write_file_atomic(path, buf, n, 0644, err);
+}
+
+/* Saves config.json next to the state, so delete can run poststop hooks even if the
+ * bundle has changed or gone. */
+static int
+save_config(const char *dir, const struct lc_spec *s, struct lc_err *err)
+{
+	_cleanup_free_ char *path = NULL, *text = NULL;
+	struct json_gen *g = json_gen_new(false);
+	size_t len;
+	if (!g || asprintf(&path, "%s/config.json", dir) < 0) {
+		json_gen_free(g);
+		return lc_err_set(err, ENOMEM, "save config");
+	}
+	json_gen_value(g, s->raw);
+	int r = json_gen_finish(g, &text, &len);
+	json_gen_free(g);
+	if (r < 0)
+		return lc_err_set(err, r, "save config");
+	return write_file_atomic(path, text, len, 0600, err);
+}
+
+struct create_job {
+	struct lc_spec *spec;
+	struct container_ctx ctx;
+	struct lc_state st;
+	char *dir;
+	bool claimed;
+};
+
+static void
+create_job_cleanup(struct create_job *j, const struct lc_global *g, bool failed)
+{
+	if (failed && j->ctx.cgroup)
+		cgroup_destroy(j->ctx.cgroup, NULL);
+	if (failed && j->claimed)
+		state_remove(g->root, j->st.id);
+	if (j->ctx.cgroup)
+		cgroup_free(j->ctx.cgroup);
+	if (j->ctx.plan)
+		mounts_plan_free(j->ctx.plan);
+	rootfs_fds_close(&j->ctx.fds);
+	free(j->st.created);
+	free(j->st.cgroup);
+	strv_freep(&j->st.annotations);
+	free(j->dir);
+	if (j->spec)
+		spec_free(j->spec);
+}
+
+/* Everything create does before the clone, in the runtime. */
+static int
+create_prepare(const struct lc_global *g, const struct lc_create_opts *o, struct create_job *j,
+	       struct lc_err *err)
+{
+	struct stat self;
+	int r;
+
+	r = lc_id_validate(o->id, err);
+	if (r < 0)
+		return r;
+	r = spec_load(o->bundle ? o->bundle : ".", &j->spec, err);
+	if (r < 0)
+		return r;
+	r = spec_validate(j->spec, err);
+	if (r < 0)
+		return r;
+	if (!j->spec->process.present || !j->spec->process.args)
+		return lc_err_setx(err, EINVAL, "config.json: process: required to create a container");
+	r = lsm_check(j->spec, err);
+	if (r < 0)
+		return r;
+	r = state_claim(g->root, o->id, err);
+	if (r < 0)
+		return r;
+	j->claimed = true;
+	j->dir = state_dir(g->root, o->id);
+	j->st.id = (char *)o->id;
+	j->st.bundle = j->spec->bundle;
+	j->st.rootfs = j->spec->root_path;
+	j->st.owner = getuid();
+	j->st.created = now_rfc3339();
+	j->st.annotations = annotations_strv(j->spec);
+	if (!j->dir || !j->st.created || !j->st.annotations)
+		return lc_err_set(err, ENOMEM, "create");
+	r = save_config(j->dir, j->spec, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *fifo = NULL;
+	if (asprintf(&fifo, "%s/exec.fifo", j->dir) < 0)
+		return lc_err_set(err, ENOMEM, "create");
+	if (mkfifo(fifo, 0622) < 0)
+		return lc_err_set(err, errno, "mkfifo %s", fifo);
+	r = mounts_plan(j->spec, &j->ctx.plan, err);
+	if (r < 0)
+		return r;
+	r = rootfs_fds_open(&j->ctx.fds, err);
+	if (r < 0)
+		return r;
+	r = cgroup_create(CGROUP_ROOT, j->spec, o->id, g->systemd_cgroup, &j->ctx.cgroup, err);
+	if (r < 0)
+		return r;
+	if (j->spec->linux_.resources.present) {
+		r = cgroup_apply(j->ctx.cgroup, &j->spec->linux_.resources, err);
+		if (r < 0)
+			return r;
+	}
+	if (cgroup_serialize(j->ctx.cgroup, &j->st.cgroup) < 0)
+		return lc_err_set(err, ENOMEM, "cgroup state");
+	if (stat("/proc/self/exe", &self) < 0)
+		return lc_err_set(err, errno, "stat /proc/self/exe");
+	j->ctx.spec = j->spec;
+	j->ctx.id = o->id;
+	j->ctx.root = g->root;
+	j->ctx.state_dir = j->dir;
+	j->ctx.st = &j->st;
+	j->ctx.no_pivot = o->no_pivot;
+	j->ctx.no_new_keyring = o->no_new_keyring;
+	j->ctx.preserve_fds = o->preserve_fds;
+	j->ctx.console_socket = o->console_socket;
+	j->ctx.self_dev = self.st_dev;
+	j->ctx.self_ino = self.st_ino;
+	return 0;
+}
+
+/* create, shared by lc_container_create and lc_container_run. On success the process
+ * waits on exec.fifo and *ret holds its pid and the sync socket. */
+static int
+create_container(const struct lc_global *g, const struct lc_create_opts *o, struct create_job *j,
+		 struct spawn_result *ret, struct lc_err *err)
+{
+	int r = create_prepare(g, o, j, err);
+	if (r < 0)
+		return r;
+	r = spawn_container(&j->ctx, ret, err);
+	if (r < 0)
+		return r;
+	j->st.pid = ret->pid;
+	j->st.pid_start = state_pid_start(ret->pid, NULL);
+	r = state_write(g->root, &j->st, err);
+	if (r >= 0 && o->pid_file)
+		r = write_pid_file(o->pid_file, ret->pid, err);
+	if (r < 0) {
+		kill(ret->pid, SIGKILL);
+		waitpid(ret->pid, NULL, 0);
+		close(ret->sync_fd);
+	}
+	return r;
+}
+
+int
+lc_container_create(const struct lc_global *g, const struct lc_create_opts *o, struct lc_err *err)
+{
+	struct create_job j = { 0 };
+	struct spawn_result sr;
+	int r = create_container(g, o, &j, &sr, err);
+	if (r >= 0)
+		close(sr.sync_fd);
+	create_job_cleanup(&j, g, r < 0);
+	return r;
+}
+
+/* Releases the process blocked on exec.fifo. Waits while it is still on its way to
+ * the fifo, and fails if it dies first. */
+static int
+release_fifo(const char *dir, const struct lc_state *st, struct lc_err *err)
+{
+	_cleanup_free_ char *fifo = NULL;
+	char c;
+
+	if (asprintf(&fifo, "%s/exec.fifo", dir) < 0)
+		return lc_err_set(err, ENOMEM, "start");
+	_cleanup_close_ int fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return lc_err_set(err, errno, "open %s", fifo);
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int n = poll(&p, 1, 100);
+		if (n > 0 && (p.revents & POLLIN)) {
+			if (read(fd, &c, 1) == 1)
+				break;
+		}
+		if (n < 0 && errno != EINTR)
+			return lc_err_set(err, errno, "poll %s", fifo);
+		if (state_pid_start(st->pid, NULL) != st->pid_start)
+			return lc_err_setx(err, ESRCH, "container process exited before start");
+	}
+	unlink(fifo);
+	return 0;
+}
+
+static void
+run_poststart(const struct lc_spec *s, const struct lc_state *st)
+{
+	if (!s || !s->n_hooks[HOOK_POSTSTART])
+		return;
+	struct lc_err err = { 0 };
+	_cleanup_free_ char *state = state_oci_json(st, ST_RUNNING, false);
+	/* runtime-spec: a failing poststart hook is a warning; the lifecycle goes on. */
+	if (hooks_run(HOOK_POSTSTART, s->hooks[HOOK_POSTSTART], s->n_hooks[HOOK_POSTSTART], state,
+		      &err) < 0)
+		log_warn("%s", err.msg);
+}
+
+/* Loads the saved config.json of a container (for hooks after create). */
+static struct lc_spec *
+load_saved_spec(const char *root, const struct lc_state *st)
+{
+	_cleanup_free_ char *dir = state_dir(root, st->id), *path = NULL, *buf = NULL;
+	struct lc_spec *s = NULL;
+	struct stat sb;
+	if (!dir || asprintf(&path, "%s/config.json", dir) < 0)
+		return NULL;
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &sb) < 0 || !(buf = malloc(sb.st_size + 1)))
+		return NULL;
+	if (read(fd, buf, sb.st_size) != sb.st_size)
+		return NULL;
+	if (spec_parse(buf, sb.st_size, path, st->bundle, &s, NULL) < 0)
+		return NULL;
+	return s;
+}
+
+int
+lc_container_start(const struct lc_global *g, const char *id, struct lc_err *err)
+{
+	_cleanup_state_ struct lc_state *st = NULL;
+	_cleanup_free_ char *dir = NULL;
+	int r = lc_id_validate(id, err);
+	if (r < 0)
+		return r;
+	_cleanup_close_ int lock = state_lock(g->root, id, err);
+	if (lock < 0)
+		return lock;
+	r = state_read(g->root, id, &st, err);
+	if (r < 0)
+		return r;
+	enum ct_status status = state_status(g->root, st);
+	if (status != ST_CREATED)
+		return lc_err_setx(err, EINVAL, "cannot start container \"%s\": it is %s, not created", id,
+				   state_status_name(status));
+	dir = state_dir(g->root, id);
+	r = release_fifo(dir, st, err);
+	if (r < 0)
+		return r;
+	_cleanup_spec_ struct lc_spec *s = load_saved_spec(g->root, st);
+	run_poststart(s, st);
+	return 0;
+}
+
+int
+lc_container_state(const struct lc_global *g, const char *id, char **ret_json, struct lc_err *err)
+{
+	_cleanup_state_ struct lc_state *st = NULL;
+	int r = lc_id_validate(id, err);
+	if (r < 0)
+		return r;
+	r = state_read(g->root, id, &st, err);
+	if (r < 0)
+		return r;
+	*ret_json = state_oci_json(st, state_status(g->root, st), true);
+	return *ret_json ? 0 : lc_err_set(err, ENOMEM, "state");
+}
+
+static int
+load_cgroup(const struct lc_state *st, struct cgroup_mgr **ret, struct lc_err *err)
+{
+	if (!st->cgroup) {
+		*ret = NULL;
+		return 0;
+	}
+	return cgroup_load(CGROUP_ROOT, st->cgroup, ret, err);
+}
+
+/* Signals every process of the container's cgroup (kill --all, delete --force). */
+static int
+kill_all(const struct lc_state *st, int signo, struct lc_err *err)
+{
+	struct cgroup_mgr *cg = NULL;
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n = 0;
+	int r = load_cgroup(st, &cg, err);
+	if (r < 0)
+		return r;
+	if (!cg)
+		return kill(st->pid, signo) < 0 && errno != ESRCH ? lc_err_set(err, errno, "kill") : 0;
+	/* A frozen cgroup would keep SIGKILL pending: freeze first so that no new process
+	 * escapes the snapshot, signal, then thaw. */
+	bool frozen = cgroup_freeze(cg, true, NULL) >= 0;
+	r = cgroup_pids(cg, &pids, &n, err);
+	for (size_t i = 0; r >= 0 && i < n; i++)
+		kill(pids[i], signo);
+	if (frozen)
+		cgroup_freeze(cg, false, NULL);
+	cgroup_free(cg);
+	return r;
+}
+
+int
+lc_container_kill(const struct lc_global *g, const char *id, int signo, bool all,
+		  struct lc_err *err)
+{
+	_cleanup_state_ struct lc_state *st = NULL;
+	int r = lc_id_validate(id, err);
+	if (r < 0)
+		return r;
+	r = state_read(g->root, id, &st, err);
+	if (r < 0)
+		return r;
+	enum ct_status status = state_status(g->root, st);
+	if (status == ST_STOPPED && !all)
+		return lc_err_setx(err, ESRCH, "container \"%s\" is not running", id);
+	if (all)
+		return kill_all(st, signo, err);
+	if (kill(st->pid, signo) < 0)
+		return lc_err_set(err, errno, "kill container \"%s\" (pid %d)", id, st->pid);
+	return 0;
+}
+
+static void
+wait_gone(const struct lc_state *st)
+{
+	/* Not our child (after create the caller reaps it): poll until it is a zombie or
+	 * gone. Bounded: SIGKILL is not blockable. */
+	for (int i = 0; i < 1000; i++) {
+		bool zombie = false;
+		if (state_pid_start(st->pid, &zombie) != st->pid_start || zombie)
+			return;
+		struct timespec ts = { 0, 2 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* Destroys what create made: processes (when forced), cgroup, poststop hooks, state. */
+static int
+destroy(const struct lc_global *g, struct lc_state *st, enum ct_status status, struct lc_err *err)
+{
+	struct cgroup_mgr *cg = NULL;
+	int r;
+
+	if (status != ST_STOPPED) {
+		kill_all(st, SIGKILL, NULL);
+		kill(st->pid, SIGKILL);
+		wait_gone(st);
+	}
+	r = load_cgroup(st, &cg, err);
+	if (r < 0)
+		return r;
+	if (cg) {
+		/* Remaining processes (e.g. double-forked ones) would keep the cgroup busy. */
+		kill_all(st, SIGKILL, NULL);
+		r = cgroup_destroy(cg, err);
+		cgroup_free(cg);
+		if (r < 0)
+			return r;
+	}
+	_cleanup_spec_ struct lc_spec *s = load_saved_spec(g->root, st);
+	if (s && s->n_hooks[HOOK_POSTSTOP]) {
+		struct lc_err herr = { 0 };
+		_cleanup_free_ char *state = state_oci_json(st, ST_STOPPED, false);
+		/* runtime-spec: a failing poststop hook is a warning. */
+		if (hooks_run(HOOK_POSTSTOP, s->hooks[HOOK_POSTSTOP], s->n_hooks[HOOK_POSTSTOP], state,
+			      &herr) < 0)
+			log_warn("%s", herr.msg);
+	}
+	r = state_remove(g->root, st->id);
+	if (r < 0)
+		return lc_err_set(err, r, "remove state of \"%s\"", st->id);
+	return 0;
+}
+
+int
+lc_container_delete(const struct lc_global *g, const char *id, bool force, struct lc_err *err)
+{
+	_cleanup_state_ struct lc_state *st = NULL;
+	int r = lc_id_validate(id, err);
+	if (r < 0)
+		return r;
+	_cleanup_close_ int lock = state_lock(g->root, id, err);
+	if (lock < 0)
+		return lock;
+	r = state_read(g->root, id, &st, err);
+	if (r < 0)
+		return r;
+	enum ct_status status = state_status(g->root, st);
+	/* A created container never ran user code: deleting it is always allowed. */
+	if (!force && status != ST_STOPPED && status != ST_CREATED)
+		return lc_err_setx(err, EBUSY,
+				   "cannot delete container \"%s\": it is %s (use --force)", id,
+				   state_status_name(status));
+	return destroy(g, st, status, err);
+}
+
+static int forward_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT };
+
+/* Waits for the foreground container process, forwarding signals to it. Returns the
+ * exit code, or 128+N when it died of signal N. */
+static int
+wait_foreground(pid_t pid)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	for (size_t i = 0; i < ARRAY_SIZE(forward_sigs); i++)
+		sigaddset(&set, forward_sigs[i]);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	for (;;) {
+		int status;
+		pid_t w = waitpid(pid, &status, WNOHANG);
+		if (w == pid) {
+			if (WIFEXITED(status))
+				return WEXITSTATUS(status);
+			if (WIFSIGNALED(status))
+				return 128 + WTERMSIG(status);
+		} else if (w < 0 && errno != EINTR) {
+			return 255;
+		}
+		siginfo_t si;
+		int sig = sigwaitinfo(&set, &si);
+		if (sig > 0 && sig != SIGCHLD)
+			kill(pid, sig);
+	}
+}
+
+int
+lc_container_run(const struct lc_global *g, const struct lc_create_opts *o, int *ret_status,
+		 struct lc_err *err)
+{
+	struct create_job j = { 0 };
+	struct spawn_result sr;
+	int r = create_container(g, o, &j, &sr, err);
+	if (r < 0) {
+		create_job_cleanup(&j, g, true);
+		return r;
+	}
+	_cleanup_close_ int syncfd = sr.sync_fd;
+	r = release_fifo(j.dir, &j.st, err);
+	if (r >= 0) {
+		/* The sync socket is close-on-exec: EOF means execve succeeded; a message
+		 * means a step after start failed. */
+		struct sync_msg m;
+		int n = sync_recv(syncfd, &m);
+		if (n > 0 && m.type == SYNC_ERROR)
+			r = lc_err_setx(err, m.code, "%s", m.text);
+	}
+	if (r >= 0)
+		run_poststart(j.spec, &j.st);
+	else
+		kill(sr.pid, SIGKILL);
+	if (o->detach && r >= 0) {
+		create_job_cleanup(&j, g, false);
+		*ret_status = 0;
+		return 0;
+	}
+	int status = wait_foreground(sr.pid);
+	if (r >= 0)
+		*ret_status = status;
+	if (!o->keep || r < 0) {
+		struct lc_err derr = { 0 };
+		if (destroy(g, &j.st, ST_STOPPED, &derr) < 0 && r >= 0)
+			r = lc_err_setx(err, derr.code, "%s", derr.msg);
+	}
+	create_job_cleanup(&j, g, false);
+	return r;
+}
+
+int
+lc_spec_default(bool rootless, char **ret_json, struct lc_err *err)
+{
+	return spec_default_json(rootless, ret_json, err);
+}
+
+void
+lc_list_free(struct lc_list_entry *e, size_t n)
+{
+	for (size_t i = 0; e && i < n; i++) {
+		free(e[i].id);
+		free(e[i].status);
+		free(e[i].bundle);
+		free(e[i].created);
+		free(e[i].owner);
+	}
+	free(e);
+}
+
+static char *
+owner_name(uid_t uid)
+{
+	char buf[1024], *out = NULL;
+	struct passwd pw, *res = NULL;
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res)
+		return strdup(res->pw_name);
+	if (asprintf(&out, "#%u", uid) < 0)
+		return NULL;
+	return out;
+}
+
+int
+lc_container_list(const struct lc_global *g, struct lc_list_entry **ret_entries, size_t *ret_n,
+		  struct lc_err *err)
+{
+	_cleanup_closedir_ DIR *d = opendir(g->root);
+	struct lc_list_entry *e = NULL;
+	size_t n = 0;
+	struct dirent *de;
+
+	*ret_entries = NULL;
+	*ret_n = 0;
+	if (!d)
+		return errno == ENOENT ? 0 : lc_err_set(err, errno, "open %s", g->root);
+	while ((de = readdir(d))) {
+		struct lc_state *st = NULL;
+		if (de->d_name[0] == '.' || state_read(g->root, de->d_name, &st, NULL) < 0)
+			continue;
+		struct lc_list_entry *ne = realloc(e, (n + 1) * sizeof(*e));
+		if (!ne) {
+			state_free(st);
+			lc_list_free(e, n);
+			return lc_err_set(err, ENOMEM, "list");
+		}
+		e = ne;
+		enum ct_status status = state_status(g->root, st);
+		e[n] = (struct lc_list_entry){
+			.id = strdup(st->id),
+			.pid = status == ST_STOPPED ? 0 : st->pid,
+			.status = strdup(state_status_name(status)),
+			.bundle = strdup(st->bundle),
+			.created = st->created ? strdup(st->created) : NULL,
+			.owner = owner_name(st->owner),
+		};
+		n++;
+		state_free(st);
+	}
+	*ret_entries = e;
+	*ret_n = n;
+	return 0;
+}

@@ -1,0 +1,25 @@
+/* Namespace creation and joining. The runtime computes clone flags and prepares the
+ * namespaces that only affect its children (time offsets, pid join); the container
+ * process joins path namespaces and unshares the ones that must come after GO. */
+#ifndef STRAIT_NAMESPACES_H
+#define STRAIT_NAMESPACES_H
+
+#include "spec.h"
+
+/* Flags for clone3 of the container process. */
+unsigned long ns_clone_flags(const struct lc_spec *s);
+
+struct ns_saved {
+	int pid_fd, time_fd; /* the runtime's own namespaces, -1 when untouched */
+};
+/* Runtime, before clone: new time namespace with offsets (children only) and joining a
+ * pid namespace by path (children only). ns_runtime_restore undoes both after clone,
+ * so that hooks the runtime runs later stay in the host namespaces. */
+int ns_runtime_prepare(const struct lc_spec *s, struct ns_saved *saved, struct lc_err *err);
+void ns_runtime_restore(struct ns_saved *saved);
+
+/* Container process, after GO: setns into every namespace given by path (user first),
+ * unshare what could not be created by clone, and become root of a new user ns. */
+int ns_child_setup(const struct lc_spec *s, struct lc_err *err);
+
+#endif

@@ -1,0 +1,239 @@
+/* Container side of the process model: the ordered setup from clone to execve. It
+ * only applies data the runtime prepared; the order and its reasons are below and in
+ * sync.h. Runs in the cloned child, already inside its new namespaces. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "error.h"
+#include "log.h"
+#include "mounts.h"
+#include "namespaces.h"
+#include "path.h"
+#include "process/process.h"
+#include "process/sync.h"
+#include "seccomp/seccomp.h"
+#include "state.h"
+#include "sys.h"
+
+#ifndef KEYCTL_JOIN_SESSION_KEYRING
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#endif
+
+static int
+set_identity_names(const struct lc_spec *s, struct lc_err *err)
+{
+	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+		return lc_err_set(err, errno, "config.json: hostname \"%s\"", s->hostname);
+	if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
+		return lc_err_set(err, errno, "config.json: domainname \"%s\"", s->domainname);
+	return 0;
+}
+
+static int
+join_session_keyring(const char *id, struct lc_err *err)
+{
+	/* A fresh session keyring keeps the host's keys out of the container. Kernels
+	 * without keyrings (ENOSYS) or hosts that forbid them (EACCES in some userns
+	 * setups) have nothing to leak, so those are not fatal. */
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, id) < 0 && errno != ENOSYS &&
+	    errno != EACCES && errno != EDQUOT)
+		return lc_err_set(err, errno, "join session keyring");
+	return 0;
+}
+
+static int
+run_hooks(struct container_ctx *ctx, enum hook_kind kind, enum ct_status status,
+	  struct lc_err *err)
+{
+	const struct lc_spec *s = ctx->spec;
+	if (!s->n_hooks[kind])
+		return 0;
+	_cleanup_free_ char *state = state_oci_json(ctx->st, status, false);
+	if (!state)
+		return lc_err_set(err, ENOMEM, "hook state");
+	return hooks_run(kind, s->hooks[kind], s->n_hooks[kind], state, err);
+}
+
+static int
+enter_cwd(const char *cwd, struct lc_err *err)
+{
+	_cleanup_close_ int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	if (rootfd < 0)
+		return lc_err_set(err, errno, "open /");
+	/* Resolved inside the new root without magic links: a cwd such as
+	 * /proc/self/fd/N naming a runtime fd is refused (CVE-2024-21626 class). */
+	r = path_open_in_root(rootfd, cwd ? cwd : "/", O_PATH | O_DIRECTORY | O_CLOEXEC, &fd, err);
+	if (r < 0)
+		return lc_err_prefix(err, "config.json: process.cwd \"%s\"", cwd);
+	if (fchdir(fd) < 0)
+		return lc_err_set(err, errno, "config.json: process.cwd \"%s\"", cwd);
+	return 0;
+}
+
+/* Everything up to READY: the environment is complete and the executable resolved. */
+static int
+setup_until_ready(struct container_ctx *ctx, int fd, int *ret_statefd, char **ret_path,
+		  struct lc_err *err)
+{
+	const struct lc_spec *s = ctx->spec;
+	const struct spec_ns *ns = s->linux_.ns;
+	int r;
+
+	int pid = 0;
+	r = sync_expect_code(fd, SYNC_GO, &pid, err);
+	if (r < 0)
+		return r;
+	ctx->st->pid = pid;
+	r = ns_child_setup(s, err);
+	if (r < 0)
+		return r;
+	if (setsid() < 0)
+		return lc_err_set(err, errno, "setsid");
+	if (ns[NS_UTS].present) {
+		r = set_identity_names(s, err);
+		if (r < 0)
+			return r;
+	}
+	if (ns[NS_NET].present && !ns[NS_NET].path) {
+		r = netlink_loopback_up(err);
+		if (r < 0)
+			return r;
+	}
+	if (!ctx->no_new_keyring) {
+		r = join_session_keyring(ctx->id, err);
+		if (r < 0)
+			return r;
+	}
+	r = rootfs_prepare(s, ctx->plan, &ctx->fds, err);
+	if (r < 0)
+		return r;
+	if (s->n_hooks[HOOK_PRESTART] || s->n_hooks[HOOK_CREATE_RUNTIME]) {
+		r = sync_send(fd, SYNC_HOOKS);
+		if (r < 0)
+			return lc_err_set(err, r, "sync with runtime");
+		r = sync_expect(fd, SYNC_HOOKS_DONE, err);
+		if (r < 0)
+			return r;
+	}
+	/* createContainer: container namespaces, before pivot_root (runtime-spec). */
+	r = run_hooks(ctx, HOOK_CREATE_CONTAINER, ST_CREATING, err);
+	if (r < 0)
+		return r;
+	/* The state dir is opened before pivot_root, as O_PATH: it is only used to open
+	 * exec.fifo, then closed well before execve. */
+	*ret_statefd = open(ctx->state_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*ret_statefd < 0)
+		return lc_err_set(err, errno, "open %s", ctx->state_dir);
+	r = rootfs_pivot(s, ctx->no_pivot, err);
+	if (r < 0)
+		return r;
+	r = rootfs_finalize(s, &ctx->fds, err);
+	if (r < 0)
+		return r;
+	r = sysctl_apply(&s->linux_, err);
+	if (r < 0)
+		return r;
+	r = enter_cwd(s->process.cwd, err);
+	if (r < 0)
+		return r;
+	return exec_resolve(ctx, s->process.args, s->process.env, ret_path, err);
+}
+
+static int
+wait_for_start(int statefd, struct lc_err *err)
+{
+	/* Blocks until `strait start` opens the fifo for reading. */
+	_cleanup_close_ int fifo = openat(statefd, "exec.fifo", O_WRONLY | O_CLOEXEC);
+	if (fifo < 0)
+		return lc_err_set(err, errno, "open exec.fifo");
+	if (write(fifo, "0", 1) != 1)
+		return lc_err_set(err, errno, "write exec.fifo");
+	return 0;
+}
+
+static int
+prepare_fds(int preserve, struct lc_err *err)
+{
+	/* Only stdio and the preserved fds survive execve (CVE-2024-21626 class). */
+	for (int fd = 3; fd < 3 + preserve; fd++) {
+		int fl = fcntl(fd, F_GETFD);
+		if (fl >= 0 && fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC) < 0)
+			return lc_err_set(err, errno, "preserve fd %d", fd);
+	}
+	if (syscall(SYS_close_range, 3 + preserve, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		return lc_err_set(err, errno, "close_range");
+	return 0;
+}
+
+/* After start: the last steps, in an order dictated by privilege. Limits and the
+ * startContainer hooks need root; identity drops it; no_new_privs and seccomp come
+ * last so that nothing of the runtime's runs under the workload's filter but execve. */
+static int
+final_steps(struct container_ctx *ctx, const char *path, int sync_fd, struct lc_err *err)
+{
+	const struct lc_spec *s = ctx->spec;
+	const struct spec_process *p = &s->process;
+	int r;
+
+	r = run_hooks(ctx, HOOK_START_CONTAINER, ST_CREATED, err);
+	if (r < 0)
+		return r;
+	r = limits_apply_rlimits(p, err);
+	if (r < 0)
+		return r;
+	r = limits_apply_personality(&s->linux_, err);
+	if (r < 0)
+		return r;
+	r = caps_apply_identity(p, err);
+	if (r < 0)
+		return r;
+	r = lsm_apply_exec(p, err);
+	if (r < 0)
+		return r;
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return lc_err_set(err, errno, "set no_new_privs");
+	r = prepare_fds(ctx->preserve_fds, err);
+	if (r < 0)
+		return r;
+	(void)sync_fd;
+	execve(path, p->args, p->env);
+	return lc_err_set(err, errno, "exec \"%s\"", p->args[0]);
+}
+
+_Noreturn void
+init_container(struct container_ctx *ctx, int sync_fd)
+{
+	struct lc_err err = { 0 };
+	_cleanup_free_ char *path = NULL;
+	int statefd = -1;
+	int r;
+
+	/* Die with the runtime while it still drives the setup. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	r = setup_until_ready(ctx, sync_fd, &statefd, &path, &err);
+	if (r >= 0) {
+		/* create exits after READY: the process must survive it. */
+		prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+		r = sync_send(sync_fd, SYNC_READY);
+		if (r < 0)
+			lc_err_set(&err, r, "sync with runtime");
+	}
+	if (r >= 0)
+		r = wait_for_start(statefd, &err);
+	closep(&statefd);
+	if (r >= 0)
+		r = final_steps(ctx, path, sync_fd, &err);
+	/* Only failures get here. */
+	sync_send_error(sync_fd, &err);
+	dprintf(STDERR_FILENO, "strait: %s\n", err.msg);
+	_exit(127);
+}

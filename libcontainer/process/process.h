@@ -1,0 +1,58 @@
+/* The process model: spawn.c (runtime side: clone, sync, hooks), init.c (container
+ * side: the ordered setup up to execve), exec.c (the final executable lookup and its
+ * checks), sync.c (the message protocol). The order of steps is drawn in sync.h. */
+#ifndef STRAIT_PROCESS_H
+#define STRAIT_PROCESS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include "spec.h"
+#include "mounts.h"
+
+struct cgroup_mgr;
+struct seccomp_prog;
+struct lc_state;
+
+/* Everything the container process needs, prepared by the runtime before clone. The
+ * child gets a copy of this memory with the clone and only applies it. */
+struct container_ctx {
+	const struct lc_spec *spec;
+	const char *id;
+	const char *root;      /* state root */
+	const char *state_dir; /* <root>/<id> */
+	struct mount_plan *plan;
+	struct rootfs_fds fds;
+	struct cgroup_mgr *cgroup;
+	struct seccomp_prog *seccomp; /* NULL: unconfined */
+	bool no_pivot;
+	bool no_new_keyring;
+	int preserve_fds;
+	const char *console_socket;
+	dev_t self_dev; /* the strait binary, for the exec-chain check */
+	ino_t self_ino;
+	struct lc_state *st; /* id, bundle, annotations; pid is filled in after clone */
+	/* exec into an existing container (issue 5) reuses this with these set: */
+	bool is_exec;
+	pid_t target_pid;
+};
+
+struct spawn_result {
+	pid_t pid;
+	int sync_fd; /* kept open by `run` until execve (EOF == the workload started) */
+};
+
+/* Runtime process: clones the container process, writes uid/gid maps, joins it to its
+ * cgroup, runs prestart/createRuntime hooks when asked, and returns once the process
+ * waits on exec.fifo. On failure the child is killed and reaped. */
+int spawn_container(struct container_ctx *ctx, struct spawn_result *ret, struct lc_err *err);
+
+/* Container process entry: never returns. */
+_Noreturn void init_container(struct container_ctx *ctx, int sync_fd);
+
+/* Container process, after pivot_root: resolves args[0] through PATH of env inside the
+ * new root and checks that neither it nor its interpreter chain is the strait binary
+ * (CVE-2019-5736 class). Returns the path to execve in ret_path (malloc'd). */
+int exec_resolve(const struct container_ctx *ctx, char *const *argv, char *const *envp,
+		 char **ret_path, struct lc_err *err);
+
+#endif

@@ -1,0 +1,149 @@
+/* Runtime side of the process model: clone the container process with its new
+ * namespaces, hand it the maps and cgroup it needs, run the runtime-namespace hooks,
+ * and wait until it blocks on exec.fifo. The protocol is drawn in sync.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include "cgroup/cgroup.h"
+#include "error.h"
+#include "namespaces.h"
+#include "process/process.h"
+#include "process/sync.h"
+#include "state.h"
+#include "sys.h"
+
+static pid_t
+clone_child(unsigned long flags)
+{
+	struct clone_args args = {
+		.flags = flags,
+		.exit_signal = SIGCHLD,
+	};
+	/* clone3 without a stack behaves like fork: the child continues on a copy of
+	 * this stack. Raw syscall: the runtime is single-threaded and needs no atfork. */
+	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
+static void
+kill_and_reap(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+static int
+write_oom_score_adj(pid_t pid, int value, struct lc_err *err)
+{
+	char path[64], buf[16];
+	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", pid);
+	int n = snprintf(buf, sizeof(buf), "%d", value);
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, buf, n) != n)
+		return lc_err_set(err, errno, "config.json: process.oomScoreAdj %d", value);
+	return 0;
+}
+
+static bool
+has_runtime_hooks(const struct lc_spec *s)
+{
+	return s->n_hooks[HOOK_PRESTART] || s->n_hooks[HOOK_CREATE_RUNTIME];
+}
+
+/* Runtime half of the handshake, after clone. */
+static int
+drive_child(struct container_ctx *ctx, pid_t pid, int fd, struct lc_err *err)
+{
+	const struct lc_spec *s = ctx->spec;
+	int r;
+
+	if (s->linux_.ns[NS_USER].present && !s->linux_.ns[NS_USER].path) {
+		r = userns_write_maps(pid, &s->linux_, err);
+		if (r < 0)
+			return r;
+	}
+	/* The process joins its cgroup before it runs anything of the user's. */
+	if (ctx->cgroup) {
+		r = cgroup_add_pid(ctx->cgroup, pid, err);
+		if (r < 0)
+			return r;
+	}
+	/* Written from here, not by the container process: its /proc/self files belong
+	 * to the host root while it is not dumpable. Lowering the score needs
+	 * CAP_SYS_RESOURCE, which is reported, not ignored. */
+	if (s->process.has_oom_score_adj) {
+		r = write_oom_score_adj(pid, s->process.oom_score_adj, err);
+		if (r < 0)
+			return r;
+	}
+	/* GO carries the pid as the runtime sees it, for the hooks' state. */
+	ctx->st->pid = pid;
+	r = sync_send_code(fd, SYNC_GO, pid);
+	if (r < 0)
+		return lc_err_set(err, r, "sync with container process");
+	if (has_runtime_hooks(s)) {
+		_cleanup_free_ char *state = state_oci_json(ctx->st, ST_CREATING, false);
+		if (!state)
+			return lc_err_set(err, ENOMEM, "hook state");
+		r = sync_expect(fd, SYNC_HOOKS, err);
+		if (r < 0)
+			return r;
+		/* prestart (deprecated) and createRuntime run in the runtime namespace after
+		 * the environment exists, before pivot_root. */
+		for (enum hook_kind k = HOOK_PRESTART; k <= HOOK_CREATE_RUNTIME; k++) {
+			r = hooks_run(k, s->hooks[k], s->n_hooks[k], state, err);
+			if (r < 0)
+				return r;
+		}
+		r = sync_send(fd, SYNC_HOOKS_DONE);
+		if (r < 0)
+			return lc_err_set(err, r, "sync with container process");
+	}
+	return sync_expect(fd, SYNC_READY, err);
+}
+
+int
+spawn_container(struct container_ctx *ctx, struct spawn_result *ret, struct lc_err *err)
+{
+	struct ns_saved saved;
+	int sp[2];
+	int r;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+		return lc_err_set(err, errno, "socketpair");
+	r = ns_runtime_prepare(ctx->spec, &saved, err);
+	if (r < 0) {
+		ns_runtime_restore(&saved);
+		close(sp[0]);
+		close(sp[1]);
+		return r;
+	}
+	pid_t pid = clone_child(ns_clone_flags(ctx->spec));
+	if (pid == 0) {
+		close(sp[0]);
+		init_container(ctx, sp[1]);
+	}
+	int clone_errno = errno;
+	ns_runtime_restore(&saved);
+	close(sp[1]);
+	if (pid < 0) {
+		close(sp[0]);
+		return lc_err_set(err, clone_errno, "clone container process");
+	}
+	r = drive_child(ctx, pid, sp[0], err);
+	if (r < 0) {
+		kill_and_reap(pid);
+		close(sp[0]);
+		return r;
+	}
+	ret->pid = pid;
+	ret->sync_fd = sp[0];
+	return 0;
+}

@@ -1,0 +1,74 @@
+/* Sync message helpers for the runtime <-> container process socketpair (sync.h). */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "error.h"
+#include "process/sync.h"
+
+int
+sync_send(int fd, enum sync_type type)
+{
+	return sync_send_code(fd, type, 0);
+}
+
+int
+sync_send_code(int fd, enum sync_type type, int code)
+{
+	struct sync_msg m = { .type = type, .code = code };
+	if (send(fd, &m, offsetof(struct sync_msg, text), MSG_NOSIGNAL) < 0)
+		return -errno;
+	return 0;
+}
+
+int
+sync_send_error(int fd, const struct lc_err *err)
+{
+	struct sync_msg m = { .type = SYNC_ERROR, .code = err->code ? err->code : EIO };
+	size_t n = strnlen(err->msg, sizeof(m.text) - 1);
+	memcpy(m.text, err->msg, n);
+	m.text[n] = '\0';
+	if (send(fd, &m, offsetof(struct sync_msg, text) + n + 1, MSG_NOSIGNAL) < 0)
+		return -errno;
+	return 0;
+}
+
+int
+sync_recv(int fd, struct sync_msg *ret)
+{
+	ssize_t n;
+	memset(ret, 0, sizeof(*ret));
+	do
+		n = recv(fd, ret, sizeof(*ret), 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return 0;
+	ret->text[sizeof(ret->text) - 1] = '\0';
+	return 1;
+}
+
+int
+sync_expect(int fd, enum sync_type want, struct lc_err *err)
+{
+	return sync_expect_code(fd, want, NULL, err);
+}
+
+int
+sync_expect_code(int fd, enum sync_type want, int *ret_code, struct lc_err *err)
+{
+	struct sync_msg m;
+	int r = sync_recv(fd, &m);
+	if (r < 0)
+		return lc_err_set(err, r, "sync with container process");
+	if (r == 0)
+		return lc_err_setx(err, EPIPE, "container process exited during setup");
+	if (m.type == SYNC_ERROR)
+		return lc_err_setx(err, m.code, "%s", m.text);
+	if (m.type != (int)want)
+		return lc_err_setx(err, EPROTO, "sync: expected message %d, got %d", want, m.type);
+	if (ret_code)
+		*ret_code = m.code;
+	return 0;
+}

@@ -1,0 +1,42 @@
+/* The runtime <-> container process protocol over a SOCK_SEQPACKET socketpair. One
+ * message per packet: a type and, for ERROR, a text. The sequence:
+ *
+ *   runtime                                  container process
+ *   clone3 --------------------------------> (wait)
+ *   uid/gid maps, cgroup.procs
+ *   GO ------------------------------------> setns, hostname, lo, rootfs_prepare
+ *          <-------------------------------- HOOKS       (only with prestart/createRuntime hooks)
+ *   run prestart, createRuntime
+ *   HOOKS_DONE ----------------------------> createContainer hooks, pivot, finalize, sysctl, cwd,
+ *                                            resolve the executable
+ *          <-------------------------------- READY
+ *   (create exits / run opens exec.fifo)     block on exec.fifo; then startContainer hooks,
+ *                                            limits, identity, caps, seccomp, execve
+ *          <-------------------------------- ERROR "text" (any step), or EOF at execve
+ */
+#ifndef STRAIT_SYNC_H
+#define STRAIT_SYNC_H
+
+#include "strait.h"
+
+enum sync_type { SYNC_GO = 1, SYNC_HOOKS, SYNC_HOOKS_DONE, SYNC_READY, SYNC_ERROR };
+
+struct sync_msg {
+	int type;
+	int code;       /* errno for ERROR */
+	char text[1024];
+};
+
+int sync_send(int fd, enum sync_type type);
+/* Sends a message carrying one integer (GO carries the container pid as the runtime sees it). */
+int sync_send_code(int fd, enum sync_type type, int code);
+int sync_send_error(int fd, const struct lc_err *err);
+/* Receives one message. Returns 0 on EOF (peer closed), 1 on a message, -errno. */
+int sync_recv(int fd, struct sync_msg *ret);
+/* Waits for a message of type want. An ERROR message becomes err; EOF is reported as
+ * "container process exited during setup" (with wait status when who > 0). */
+int sync_expect(int fd, enum sync_type want, struct lc_err *err);
+/* Same, returning the message's integer in *ret_code. */
+int sync_expect_code(int fd, enum sync_type want, int *ret_code, struct lc_err *err);
+
+#endif
