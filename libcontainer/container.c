@@ -174,11 +174,10 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, struct
 	r = cgroup_create(CGROUP_ROOT, j->spec, o->id, g->systemd_cgroup, &j->ctx.cgroup, err);
 	if (r < 0)
 		return r;
-	if (j->spec->linux_.resources.present) {
-		r = cgroup_apply(j->ctx.cgroup, &j->spec->linux_.resources, err);
-		if (r < 0)
-			return r;
-	}
+	/* Always: without resources the default device rules still apply. */
+	r = cgroup_apply(j->ctx.cgroup, &j->spec->linux_.resources, err);
+	if (r < 0)
+		return r;
 	if (cgroup_serialize(j->ctx.cgroup, &j->st.cgroup) < 0)
 		return lc_err_set(err, ENOMEM, "cgroup state");
 	if (stat("/proc/self/exe", &self) < 0)

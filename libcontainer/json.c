@@ -24,31 +24,44 @@ jv(yajl_val v)
 	return (const struct json_val *)(void *)v;
 }
 
-/* yajl's message spans several lines (reason, then the text around the error, then a
- * caret). Keep it to one line: the reason plus the offending text, trimmed. */
+/* yajl's message spans three lines: the reason, the text around the error, then a
+ * marker line. Make it one: "<reason> near: <text>", whitespace collapsed. */
 static void
 json_oneline_error(const char *in, char *out, size_t outlen)
 {
+	const char *nl = strchr(in, '\n');
 	size_t o = 0;
 	bool space = false;
 
 	if (!outlen)
 		return;
-	for (const char *p = in; *p && o + 1 < outlen; p++) {
-		unsigned char c = (unsigned char)*p;
+	snprintf(out, outlen, "%.*s", (int)(nl ? (size_t)(nl - in) : strlen(in)), in);
+	o = strlen(out);
+	if (!nl)
+		return;
+	/* the snippet line, without the marker line that follows it */
+	const char *snip = nl + 1, *end = strchr(snip, '\n');
+	size_t n = end ? (size_t)(end - snip) : strlen(snip);
+	while (n && (*snip == ' ' || *snip == '\t')) {
+		snip++;
+		n--;
+	}
+	if (!n)
+		return;
+	o += (size_t)snprintf(out + o, outlen > o ? outlen - o : 0, " near: ");
+	for (size_t i = 0; i < n && o + 1 < outlen; i++) {
+		unsigned char c = (unsigned char)snip[i];
 		if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
-			space = o > 0;
+			space = true;
 			continue;
 		}
-		/* the caret line marks the position in the snippet above: not useful here */
-		if (c == '^' && (p[1] == '\0' || p[1] == '\n' || p[1] == '\r'))
-			continue;
 		if (space && o + 2 < outlen)
 			out[o++] = ' ';
 		space = false;
-		out[o++] = (char)c;
+		out[o++] = c < 0x20 ? '?' : (char)c;
 	}
-	out[o] = '\0';
+	if (o < outlen)
+		out[o] = '\0';
 }
 
 int

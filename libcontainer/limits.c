@@ -30,8 +30,9 @@ limits_apply_rlimits(const struct spec_process *p, struct lc_err *err)
 			struct rlimit cur;
 			if (getrlimit(rl->resource, &cur) == 0 && lim.rlim_max > cur.rlim_max)
 				return lc_err_setx(err, e,
-						   "%s: Operation not permitted (the hard limit is "
-						   "%" PRIu64 "; raising it needs CAP_SYS_RESOURCE)",
+						   "%s: Operation not permitted (the hard "
+						   "limit is %" PRIu64 "; raising it needs "
+						   "CAP_SYS_RESOURCE)",
 						   what, (uint64_t)cur.rlim_max);
 		}
 		if (e == EINVAL && rl->soft > rl->hard)
@@ -53,7 +54,8 @@ limits_apply_oom_score_adj(const struct spec_process *p, struct lc_err *err)
 	int n = snprintf(buf, sizeof(buf), "%d", p->oom_score_adj);
 	_cleanup_close_ int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
-		return lc_err_set(err, errno, "process.oomScoreAdj %d: open /proc/self/oom_score_adj",
+		return lc_err_set(err, errno,
+				  "process.oomScoreAdj %d: open /proc/self/oom_score_adj",
 				  p->oom_score_adj);
 	ssize_t w = write(fd, buf, (size_t)n);
 	if (w == n)

@@ -54,8 +54,8 @@ lsm_check(const struct lc_spec *s, struct lc_err *err)
 	label = s->linux_.mount_label;
 	if (lsm_is_set(label) && !selinux)
 		return lc_err_setx(err, EINVAL,
-				   "config.json: linux.mountLabel \"%s\": SELinux is not enabled on "
-				   "this host",
+				   "config.json: linux.mountLabel \"%s\": SELinux is not "
+				   "enabled on this host",
 				   label);
 	return 0;
 }

@@ -4,6 +4,8 @@
 #ifndef STRAIT_PATH_H
 #define STRAIT_PATH_H
 
+#include <limits.h>
+#include <stdbool.h>
 #include <sys/types.h>
 #include "strait.h"
 
@@ -21,6 +23,15 @@ int path_mkdir_in_root(int rootfd, const char *path, mode_t mode, int *ret_fd,
  * root). Returns an O_PATH fd on it. */
 int path_ensure_target(int rootfd, const char *path, bool is_dir, int *ret_fd,
 		       struct lc_err *err);
+
+/* Creates every missing directory above path inside rootfd and returns an O_PATH fd
+ * on the parent plus the last component in base (for mknodat/symlinkat, which do not
+ * follow it). "." / ".." / "/" cannot be a last component (-EINVAL). */
+int path_open_parent_in_root(int rootfd, const char *path, int *ret_dirfd,
+			     char base[static NAME_MAX + 1], struct lc_err *err);
+
+/* Test hook: resolve with the O_PATH walk, as if openat2 returned ENOSYS. */
+extern bool path_test_no_openat2;
 
 /* Writes "/proc/self/fd/<fd>" into buf (for mount(2) targets on verified fds). */
 const char *path_fd_proc(int fd, char buf[static 32]);

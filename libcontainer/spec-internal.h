@@ -21,6 +21,11 @@ struct spec_ctx {
 /* Sets "<what>: <path>: <formatted>" and returns -EINVAL. */
 int spec_err(struct spec_ctx *c, const char *path, const char *fmt, ...) _printf_(3, 4);
 int spec_oom(struct spec_ctx *c);
+/* "<path>: expected <expected>, got number 3" (the value described with its type). */
+int spec_err_type(struct spec_ctx *c, const struct json_val *v, const char *path,
+		  const char *expected);
+/* "<path>: unknown <what> \"<value>\"" */
+int spec_err_unknown(struct spec_ctx *c, const char *path, const char *what, const char *value);
 
 /* Child paths: "linux" + "seccomp" -> "linux.seccomp"; "x" + 2 -> "x[2]";
  * "annotations" + "k" -> "annotations[\"k\"]". An empty parent gives the bare key. */
@@ -48,6 +53,14 @@ int spec_read_u64(struct spec_ctx *c, const struct json_val *v, const char *path
 		  bool *ret_has, uint64_t *ret);
 int spec_read_u32(struct spec_ctx *c, const struct json_val *v, const char *path, bool *ret_has,
 		  uint32_t *ret);
+/* obj.key, required. */
+int spec_field_u32_req(struct spec_ctx *c, const struct json_val *obj, const char *path,
+		       const char *key, uint32_t *ret);
+int spec_field_str_req(struct spec_ctx *c, const struct json_val *obj, const char *path,
+		       const char *key, char **ret);
+/* A path relative to the bundle made absolute ("." and empty components dropped); an
+ * absolute path, or any path when there is no bundle, is copied as is. */
+int spec_bundle_join(struct spec_ctx *c, const char *rel, char **ret);
 /* [{containerID, hostID, size}, ...] */
 int spec_read_id_maps(struct spec_ctx *c, const struct json_val *v, const char *path,
 		      struct spec_id_map **ret, size_t *ret_n);

@@ -12,25 +12,6 @@
 #include "tables.h"
 
 
-/* Error for a string value that is not one of the names a field accepts. */
-static int
-unknown(struct spec_ctx *c, const char *path, const char *what, const char *value)
-{
-	char q[128];
-	size_t o = 0;
-
-	/* keep the value on one line and short */
-	for (const char *s = value; *s && o + 6 < sizeof(q) - 4; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch < 0x20 || ch == 0x7f)
-			o += (size_t)snprintf(q + o, sizeof(q) - o, "\\x%02x", ch);
-		else
-			q[o++] = (char)ch;
-	}
-	q[o] = '\0';
-	return spec_err(c, path, "unknown %s \"%s\"", what, q);
-}
-
 /* A required string member, or an optional one when !required. */
 static int
 member_str(struct spec_ctx *c, const struct json_val *obj, const char *path, const char *key,
@@ -82,7 +63,7 @@ parse_namespaces(struct spec_ctx *c, const struct json_val *v, const char *path,
 		spec_path_key(pt, p, "type");
 		t = table_ns_from_name(type);
 		if (t < 0)
-			return unknown(c, pt, "namespace", type);
+			return spec_err_unknown(c, pt, "namespace", type);
 		/* spec_linux keeps one slot per type: a repeated type must be refused here */
 		if (l->ns[t].present)
 			return spec_err(c, pt, "duplicate namespace \"%s\"", type);
@@ -122,7 +103,7 @@ parse_time_offsets(struct spec_ctx *c, const struct json_val *v, const char *pat
 		else if (strcmp(key, "boottime") == 0)
 			t->clock = CLOCK_BOOTTIME;
 		else
-			return unknown(c, path, "clock (expected monotonic or boottime)", key);
+			return spec_err_unknown(c, path, "clock (expected monotonic or boottime)", key);
 		r = spec_expect(c, e, p, JSON_OBJECT, "object");
 		if (r >= 0)
 			r = FIELD(spec_read_i64, c, e, p, "secs", INT64_MIN, INT64_MAX, NULL, &t->secs);
@@ -152,7 +133,7 @@ parse_device(struct spec_ctx *c, const struct json_val *e, const char *path, str
 	if (r < 0)
 		return r;
 	if (strlen(type) != 1 || !strchr("cbup", type[0]))
-		return unknown(c, spec_path_key(p, path, "type"), "device type", type);
+		return spec_err_unknown(c, spec_path_key(p, path, "type"), "device type", type);
 	d->type = type[0];
 	r = FIELD(spec_read_str, c, e, path, "path", &d->path);
 	if (r >= 0 && !d->path)
@@ -293,7 +274,7 @@ parse_dev_rule(struct spec_ctx *c, const struct json_val *e, const char *path,
 		return r;
 	if (type) {
 		if (strlen(type) != 1 || !strchr("acb", type[0]))
-			return unknown(c, spec_path_key(p, path, "type"), "device type", type);
+			return spec_err_unknown(c, spec_path_key(p, path, "type"), "device type", type);
 		d->type = type[0];
 	}
 	r = FIELD(spec_read_i64, c, e, path, "major", -1, INT64_MAX, NULL, &d->major);
@@ -466,7 +447,7 @@ parse_rootfs_propagation(struct spec_ctx *c, const struct json_val *v, const cha
 		return spec_expect(c, v, path, JSON_STRING, "string");
 	o = table_mount_opt_from_name(json_string(v));
 	if (!o || o->kind != MOPT_PROPAGATION)
-		return unknown(c, path, "propagation", json_string(v));
+		return spec_err_unknown(c, path, "propagation", json_string(v));
 	l->has_rootfs_propagation = true;
 	l->rootfs_propagation = table_propagation_flags(o->prop);
 	return 0;
@@ -505,7 +486,7 @@ parse_personality(struct spec_ctx *c, const struct json_val *v, const char *path
 	if (domain && strcmp(domain, "LINUX32") == 0)
 		pers = PER_LINUX32;
 	else if (domain && strcmp(domain, "LINUX") != 0)
-		return unknown(c, spec_path_key(p, path, "domain"), "personality domain", domain);
+		return spec_err_unknown(c, spec_path_key(p, path, "domain"), "personality domain", domain);
 
 	flags = json_get(v, "flags");
 	spec_path_key(p, path, "flags");
@@ -522,7 +503,7 @@ parse_personality(struct spec_ctx *c, const struct json_val *v, const char *path
 				if (strcmp(personality_flags[k].name, json_string(f)) == 0)
 					break;
 			if (k == ARRAY_SIZE(personality_flags))
-				return unknown(c, pf, "personality flag", json_string(f));
+				return spec_err_unknown(c, pf, "personality flag", json_string(f));
 			pers |= personality_flags[k].flag;
 		}
 	}
@@ -546,7 +527,7 @@ parse_action(struct spec_ctx *c, const struct json_val *obj, const char *path, c
 		return r;
 	a = table_seccomp_action_from_name(name);
 	if (a < 0)
-		return unknown(c, spec_path_key(p, path, key), "action", name);
+		return spec_err_unknown(c, spec_path_key(p, path, key), "action", name);
 	*ret = (enum seccomp_action)a;
 	return 0;
 }
@@ -581,7 +562,7 @@ parse_seccomp_arg(struct spec_ctx *c, const struct json_val *e, const char *path
 	a->index = index;
 	o = table_seccomp_op_from_name(op);
 	if (o < 0)
-		return unknown(c, spec_path_key(p, path, "op"), "operator", op);
+		return spec_err_unknown(c, spec_path_key(p, path, "op"), "operator", op);
 	a->op = (enum seccomp_op)o;
 	return 0;
 }
@@ -644,7 +625,7 @@ parse_known_names(struct spec_ctx *c, const struct json_val *v, const char *path
 		return r;
 	for (size_t i = 0; i < *ret_n; i++)
 		if (!known((*ret)[i]))
-			return unknown(c, spec_path_idx(p, path, i), what, (*ret)[i]);
+			return spec_err_unknown(c, spec_path_idx(p, path, i), what, (*ret)[i]);
 	return 0;
 }
 

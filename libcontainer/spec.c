@@ -1,8 +1,7 @@
-/* config.json -> struct lc_spec: loading the bundle, the typed readers shared with
- * spec-linux.c, and the platform-neutral sections (process, root, mounts, hooks,
- * annotations). Every type error names the file, the field path and the value. Semantic
- * rules (absolute paths, namespace consistency, ...) are validate.c's; "linux" is in
- * spec-linux.c. Runs in the runtime process only. */
+/* config.json -> struct lc_spec: loading the bundle and the platform-neutral sections
+ * (process, root, mounts, hooks, annotations). Type errors name the file, the field path
+ * and the value (typed readers in spec-read.c); "linux" is parsed in spec-linux.c and the
+ * semantic rules are validate.c's. Runs in the runtime process only. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -19,372 +18,6 @@
 /* A config.json larger than this is not a config (the docker profile is ~20 KiB). */
 #define SPEC_MAX_SIZE (64u << 20)
 
-/* ---- messages and paths ---- */
-
-int
-spec_err(struct spec_ctx *c, const char *path, const char *fmt, ...)
-{
-	char msg[768];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (!path || !*path)
-		return lc_err_setx(c->err, EINVAL, "%s: %s", c->what, msg);
-	return lc_err_setx(c->err, EINVAL, "%s: %s: %s", c->what, path, msg);
-}
-
-int
-spec_oom(struct spec_ctx *c)
-{
-	return lc_err_set(c->err, ENOMEM, "%s", c->what);
-}
-
-const char *
-spec_path_key(char buf[static SPEC_PATH_LEN], const char *parent, const char *key)
-{
-	if (!parent || !*parent)
-		snprintf(buf, SPEC_PATH_LEN, "%s", key);
-	else
-		snprintf(buf, SPEC_PATH_LEN, "%s.%s", parent, key);
-	return buf;
-}
-
-const char *
-spec_path_idx(char buf[static SPEC_PATH_LEN], const char *parent, size_t i)
-{
-	snprintf(buf, SPEC_PATH_LEN, "%s[%zu]", parent ? parent : "", i);
-	return buf;
-}
-
-const char *
-spec_path_map(char buf[static SPEC_PATH_LEN], const char *parent, const char *key)
-{
-	snprintf(buf, SPEC_PATH_LEN, "%s[\"%s\"]", parent ? parent : "", key);
-	return buf;
-}
-
-/* Writes s quoted, with control characters escaped so the message stays one line, and
- * cut after ~80 characters. */
-static void
-quote(const char *s, char *buf, size_t len)
-{
-	size_t o = 0, n = 0;
-
-	if (len < 8)
-		return;
-	buf[o++] = '"';
-	for (; *s && o + 8 < len; s++, n++) {
-		unsigned char ch = (unsigned char)*s;
-		if (n == 80) {
-			memcpy(buf + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (ch < 0x20 || ch == 0x7f || ch == '"' || ch == '\\')
-			o += (size_t)snprintf(buf + o, len - o, ch == '"' || ch == '\\' ? "\\%c" : "\\x%02x",
-					      ch);
-		else
-			buf[o++] = (char)ch;
-	}
-	buf[o++] = '"';
-	buf[o] = '\0';
-}
-
-/* "number 3", "string \"x\"", "boolean true", "null", "object", "array" */
-static void
-describe(const struct json_val *v, char *buf, size_t len)
-{
-	char q[128];
-
-	switch (json_type(v)) {
-	case JSON_STRING:
-		quote(json_string(v), q, sizeof(q));
-		snprintf(buf, len, "string %s", q);
-		break;
-	case JSON_NUMBER:
-		snprintf(buf, len, "number %.64s", json_number_text(v));
-		break;
-	case JSON_BOOL:
-		snprintf(buf, len, "boolean %s", json_bool(v) ? "true" : "false");
-		break;
-	default:
-		snprintf(buf, len, "%s", json_type_name(json_type(v)));
-		break;
-	}
-}
-
-static int
-type_err(struct spec_ctx *c, const struct json_val *v, const char *path, const char *expected)
-{
-	char got[192];
-
-	describe(v, got, sizeof(got));
-	return spec_err(c, path, "expected %s, got %s", expected, got);
-}
-
-/* ---- typed readers ---- */
-
-bool
-spec_absent(const struct json_val *v)
-{
-	return !v || json_type(v) == JSON_NULL;
-}
-
-int
-spec_required(struct spec_ctx *c, const struct json_val *v, const char *path)
-{
-	if (!v)
-		return spec_err(c, path, "missing required field");
-	return 0;
-}
-
-int
-spec_expect(struct spec_ctx *c, const struct json_val *v, const char *path, enum json_type t,
-	    const char *expected)
-{
-	if (json_type(v) != t || !v)
-		return type_err(c, v, path, expected);
-	return 0;
-}
-
-int
-spec_read_str(struct spec_ctx *c, const struct json_val *v, const char *path, char **ret)
-{
-	char *s;
-
-	if (spec_absent(v))
-		return 0;
-	if (json_type(v) != JSON_STRING)
-		return type_err(c, v, path, "string");
-	s = strdup(json_string(v));
-	if (!s)
-		return spec_oom(c);
-	free(*ret);
-	*ret = s;
-	return 0;
-}
-
-int
-spec_read_strv(struct spec_ctx *c, const struct json_val *v, const char *path, char ***ret,
-	       size_t *ret_n)
-{
-	char p[SPEC_PATH_LEN];
-	size_t n;
-	char **strv;
-
-	if (spec_absent(v))
-		return 0;
-	if (json_type(v) != JSON_ARRAY)
-		return type_err(c, v, path, "array of strings");
-	n = json_len(v);
-	/* check every element before allocating, so a failure leaves *ret alone */
-	for (size_t i = 0; i < n; i++)
-		if (json_type(json_at(v, i)) != JSON_STRING)
-			return type_err(c, json_at(v, i), spec_path_idx(p, path, i), "string");
-	strv = calloc(n + 1, sizeof(*strv));
-	if (!strv)
-		return spec_oom(c);
-	for (size_t i = 0; i < n; i++) {
-		strv[i] = strdup(json_string(json_at(v, i)));
-		if (!strv[i]) {
-			strv_freep(&strv);
-			return spec_oom(c);
-		}
-	}
-	*ret = strv;
-	if (ret_n)
-		*ret_n = n;
-	return 0;
-}
-
-int
-spec_read_bool(struct spec_ctx *c, const struct json_val *v, const char *path, bool *ret)
-{
-	if (spec_absent(v))
-		return 0;
-	if (json_type(v) != JSON_BOOL)
-		return type_err(c, v, path, "boolean");
-	*ret = json_bool(v);
-	return 0;
-}
-
-int
-spec_read_i64(struct spec_ctx *c, const struct json_val *v, const char *path, int64_t min,
-	      int64_t max, bool *ret_has, int64_t *ret)
-{
-	int64_t x;
-	char expected[96];
-
-	if (spec_absent(v))
-		return 0;
-	if (min == INT64_MIN && max == INT64_MAX)
-		snprintf(expected, sizeof(expected), "64-bit integer");
-	else
-		snprintf(expected, sizeof(expected), "integer in [%" PRId64 ", %" PRId64 "]", min,
-			 max);
-	if (json_type(v) != JSON_NUMBER || json_int64(v, &x) < 0 || x < min || x > max)
-		return type_err(c, v, path, expected);
-	*ret = x;
-	if (ret_has)
-		*ret_has = true;
-	return 0;
-}
-
-int
-spec_read_u64(struct spec_ctx *c, const struct json_val *v, const char *path, uint64_t max,
-	      bool *ret_has, uint64_t *ret)
-{
-	uint64_t x;
-	char expected[96];
-
-	if (spec_absent(v))
-		return 0;
-	snprintf(expected, sizeof(expected), "integer in [0, %" PRIu64 "]", max);
-	if (json_type(v) != JSON_NUMBER || json_uint64(v, &x) < 0 || x > max)
-		return type_err(c, v, path, expected);
-	*ret = x;
-	if (ret_has)
-		*ret_has = true;
-	return 0;
-}
-
-int
-spec_read_u32(struct spec_ctx *c, const struct json_val *v, const char *path, bool *ret_has,
-	      uint32_t *ret)
-{
-	uint64_t x;
-	bool has = false;
-	int r = spec_read_u64(c, v, path, UINT32_MAX, &has, &x);
-
-	if (r < 0 || !has)
-		return r;
-	*ret = (uint32_t)x;
-	if (ret_has)
-		*ret_has = true;
-	return 0;
-}
-
-/* Reads obj.key as a required uint32. */
-static int
-field_u32_req(struct spec_ctx *c, const struct json_val *obj, const char *path, const char *key,
-	      uint32_t *ret)
-{
-	char p[SPEC_PATH_LEN];
-	const struct json_val *v = json_get(obj, key);
-	int r;
-
-	spec_path_key(p, path, key);
-	r = spec_required(c, v, p);
-	if (r < 0)
-		return r;
-	if (json_type(v) == JSON_NULL)
-		return type_err(c, v, p, "integer in [0, 4294967295]");
-	return spec_read_u32(c, v, p, NULL, ret);
-}
-
-/* Reads obj.key as a required string. */
-static int
-field_str_req(struct spec_ctx *c, const struct json_val *obj, const char *path, const char *key,
-	      char **ret)
-{
-	char p[SPEC_PATH_LEN];
-	const struct json_val *v = json_get(obj, key);
-	int r;
-
-	spec_path_key(p, path, key);
-	r = spec_required(c, v, p);
-	if (r < 0)
-		return r;
-	if (json_type(v) != JSON_STRING)
-		return type_err(c, v, p, "string");
-	return spec_read_str(c, v, p, ret);
-}
-
-
-int
-spec_read_id_maps(struct spec_ctx *c, const struct json_val *v, const char *path,
-		  struct spec_id_map **ret, size_t *ret_n)
-{
-	_cleanup_free_ struct spec_id_map *maps = NULL;
-	char p[SPEC_PATH_LEN];
-	size_t n;
-	int r;
-
-	if (spec_absent(v))
-		return 0;
-	r = spec_expect(c, v, path, JSON_ARRAY, "array of id mappings");
-	if (r < 0)
-		return r;
-	n = json_len(v);
-	maps = calloc(n ? n : 1, sizeof(*maps));
-	if (!maps)
-		return spec_oom(c);
-	for (size_t i = 0; i < n; i++) {
-		const struct json_val *e = json_at(v, i);
-		spec_path_idx(p, path, i);
-		r = spec_expect(c, e, p, JSON_OBJECT, "object");
-		if (r < 0)
-			return r;
-		r = field_u32_req(c, e, p, "containerID", &maps[i].container_id);
-		if (r >= 0)
-			r = field_u32_req(c, e, p, "hostID", &maps[i].host_id);
-		if (r >= 0)
-			r = field_u32_req(c, e, p, "size", &maps[i].size);
-		if (r < 0)
-			return r;
-	}
-	free(*ret);
-	*ret = TAKE_PTR(maps);
-	*ret_n = n;
-	return 0;
-}
-
-/* ---- paths relative to the bundle ---- */
-
-/* bundle + "/" + rel, dropping "." and empty components. ".." is kept: the path is
- * resolved later, safely, by whoever opens it. */
-static int
-bundle_join(struct spec_ctx *c, const char *rel, char **ret)
-{
-	size_t bl, cap;
-	char *out;
-	const char *p = rel;
-
-	if (rel[0] == '/' || !c->bundle) {
-		out = strdup(rel);
-		if (!out)
-			return spec_oom(c);
-		*ret = out;
-		return 0;
-	}
-	bl = strlen(c->bundle);
-	cap = bl + strlen(rel) + 2;
-	out = malloc(cap);
-	if (!out)
-		return spec_oom(c);
-	memcpy(out, c->bundle, bl + 1);
-	while (bl > 1 && out[bl - 1] == '/')
-		out[--bl] = '\0';
-	while (*p) {
-		const char *slash = strchr(p, '/');
-		size_t len = slash ? (size_t)(slash - p) : strlen(p);
-		if (len > 0 && !(len == 1 && p[0] == '.')) {
-			if (bl > 1 || out[0] != '/' || bl == 0)
-				out[bl++] = '/';
-			memcpy(out + bl, p, len);
-			bl += len;
-			out[bl] = '\0';
-		}
-		p += len;
-		while (*p == '/')
-			p++;
-	}
-	*ret = out;
-	return 0;
-}
-
 /* ---- process ---- */
 
 static const char *const capset_keys[CAPSET__COUNT] = {
@@ -396,24 +29,22 @@ static const char *const capset_keys[CAPSET__COUNT] = {
 static int
 parse_capset(struct spec_ctx *c, const struct json_val *v, const char *path, uint64_t *ret)
 {
-	char p[SPEC_PATH_LEN], q[128];
+	char p[SPEC_PATH_LEN];
 	uint64_t mask = 0;
 
 	if (spec_absent(v))
 		return 0;
 	if (json_type(v) != JSON_ARRAY)
-		return type_err(c, v, path, "array of strings");
+		return spec_err_type(c, v, path, "array of strings");
 	for (size_t i = 0; i < json_len(v); i++) {
 		const struct json_val *e = json_at(v, i);
 		int cap;
 		spec_path_idx(p, path, i);
 		if (json_type(e) != JSON_STRING)
-			return type_err(c, e, p, "string");
+			return spec_err_type(c, e, p, "string");
 		cap = table_cap_from_name(json_string(e));
-		if (cap < 0) {
-			quote(json_string(e), q, sizeof(q));
-			return spec_err(c, p, "unknown capability %s", q);
-		}
+		if (cap < 0)
+			return spec_err_unknown(c, p, "capability", json_string(e));
 		mask |= UINT64_C(1) << cap;
 	}
 	*ret = mask;
@@ -443,7 +74,7 @@ static int
 parse_rlimits(struct spec_ctx *c, const struct json_val *v, const char *path,
 	      struct spec_process *p)
 {
-	char p1[SPEC_PATH_LEN], p2[SPEC_PATH_LEN], q[128];
+	char p1[SPEC_PATH_LEN], p2[SPEC_PATH_LEN];
 	size_t n;
 	int r;
 
@@ -470,19 +101,17 @@ parse_rlimits(struct spec_ctx *c, const struct json_val *v, const char *path,
 		if (r < 0)
 			return r;
 		if (json_type(t) != JSON_STRING)
-			return type_err(c, t, p2, "string");
+			return spec_err_type(c, t, p2, "string");
 		rl->resource = table_rlimit_from_name(json_string(t));
-		if (rl->resource < 0) {
-			quote(json_string(t), q, sizeof(q));
-			return spec_err(c, p2, "unknown rlimit %s", q);
-		}
+		if (rl->resource < 0)
+			return spec_err_unknown(c, p2, "rlimit", json_string(t));
 		for (int k = 0; k < 2; k++) {
 			const char *key = k ? "hard" : "soft";
 			const struct json_val *x = json_get(e, key);
 			spec_path_key(p2, p1, key);
 			r = spec_required(c, x, p2);
 			if (r >= 0 && json_type(x) == JSON_NULL)
-				r = type_err(c, x, p2, "integer");
+				r = spec_err_type(c, x, p2, "integer");
 			if (r >= 0)
 				r = spec_read_u64(c, x, p2, UINT64_MAX, NULL, k ? &rl->hard : &rl->soft);
 			if (r < 0)
@@ -505,11 +134,11 @@ parse_user(struct spec_ctx *c, const struct json_val *v, const char *path, struc
 	r = spec_expect(c, v, path, JSON_OBJECT, "object");
 	if (r < 0)
 		return r;
-	r = field_u32_req(c, v, path, "uid", &x);
+	r = spec_field_u32_req(c, v, path, "uid", &x);
 	if (r < 0)
 		return r;
 	u->uid = x;
-	r = field_u32_req(c, v, path, "gid", &x);
+	r = spec_field_u32_req(c, v, path, "gid", &x);
 	if (r < 0)
 		return r;
 	u->gid = x;
@@ -527,7 +156,7 @@ parse_user(struct spec_ctx *c, const struct json_val *v, const char *path, struc
 	if (spec_absent(g))
 		return 0;
 	if (json_type(g) != JSON_ARRAY)
-		return type_err(c, g, p, "array of integers");
+		return spec_err_type(c, g, p, "array of integers");
 	u->additional_gids = calloc(json_len(g) + 1, sizeof(gid_t));
 	if (!u->additional_gids)
 		return spec_oom(c);
@@ -536,7 +165,7 @@ parse_user(struct spec_ctx *c, const struct json_val *v, const char *path, struc
 		const struct json_val *e = json_at(g, i);
 		spec_path_idx(pi, p, i);
 		if (spec_absent(e))
-			return type_err(c, e, pi, "integer in [0, 4294967295]");
+			return spec_err_type(c, e, pi, "integer in [0, 4294967295]");
 		r = spec_read_u32(c, e, pi, NULL, &x);
 		if (r < 0)
 			return r;
@@ -557,9 +186,9 @@ parse_console_size(struct spec_ctx *c, const struct json_val *v, const char *pat
 	r = spec_expect(c, v, path, JSON_OBJECT, "object");
 	if (r < 0)
 		return r;
-	r = field_u32_req(c, v, path, "height", &h);
+	r = spec_field_u32_req(c, v, path, "height", &h);
 	if (r >= 0)
-		r = field_u32_req(c, v, path, "width", &w);
+		r = spec_field_u32_req(c, v, path, "width", &w);
 	if (r < 0)
 		return r;
 	p->has_console_size = true;
@@ -590,7 +219,7 @@ parse_process(struct spec_ctx *c, const struct json_val *v, const char *path,
 	if (r >= 0)
 		r = FIELD(spec_read_strv, c, v, path, "env", &p->env, &p->n_env);
 	if (r >= 0)
-		r = field_str_req(c, v, path, "cwd", &p->cwd);
+		r = spec_field_str_req(c, v, path, "cwd", &p->cwd);
 	if (r >= 0)
 		r = FIELD(parse_caps, c, v, path, "capabilities", p);
 	if (r >= 0)
@@ -705,7 +334,7 @@ parse_mount(struct spec_ctx *c, const struct json_val *v, const char *path, stru
 	r = spec_expect(c, v, path, JSON_OBJECT, "object");
 	if (r < 0)
 		return r;
-	r = field_str_req(c, v, path, "destination", &m->destination);
+	r = spec_field_str_req(c, v, path, "destination", &m->destination);
 	if (r >= 0)
 		r = FIELD(spec_read_str, c, v, path, "type", &m->type);
 	if (r >= 0)
@@ -730,7 +359,7 @@ parse_mount(struct spec_ctx *c, const struct json_val *v, const char *path, stru
 	/* only a bind's source is a path; "proc", "tmpfs", ... are just names */
 	if (m->bind && m->source && m->source[0] != '/') {
 		char *abs = NULL;
-		r = bundle_join(c, m->source, &abs);
+		r = spec_bundle_join(c, m->source, &abs);
 		if (r < 0)
 			return r;
 		free(m->source);
@@ -794,7 +423,7 @@ parse_hook(struct spec_ctx *c, const struct json_val *v, const char *path, struc
 	r = spec_expect(c, v, path, JSON_OBJECT, "object");
 	if (r < 0)
 		return r;
-	r = field_str_req(c, v, path, "path", &h->path);
+	r = spec_field_str_req(c, v, path, "path", &h->path);
 	if (r >= 0)
 		r = FIELD(spec_read_strv, c, v, path, "args", &h->args, NULL);
 	if (r >= 0)
@@ -825,7 +454,7 @@ parse_hooks(struct spec_ctx *c, const struct json_val *v, const char *path, stru
 		if (spec_absent(arr))
 			continue;
 		if (json_type(arr) != JSON_ARRAY)
-			return type_err(c, arr, p, "array of hooks");
+			return spec_err_type(c, arr, p, "array of hooks");
 		s->hooks[k] = calloc(json_len(arr) + 1, sizeof(struct spec_hook));
 		if (!s->hooks[k])
 			return spec_oom(c);
@@ -863,7 +492,7 @@ parse_annotations(struct spec_ctx *c, const struct json_val *v, const char *path
 		struct spec_annotation *a = &s->annotations[s->n_annotations];
 		spec_path_map(p, path, json_key_at(v, i));
 		if (json_type(e) != JSON_STRING)
-			return type_err(c, e, p, "string");
+			return spec_err_type(c, e, p, "string");
 		a->key = strdup(json_key_at(v, i));
 		a->value = strdup(json_string(e));
 		s->n_annotations++;
@@ -886,11 +515,11 @@ parse_root(struct spec_ctx *c, const struct json_val *v, const char *path, struc
 	r = spec_expect(c, v, path, JSON_OBJECT, "object");
 	if (r < 0)
 		return r;
-	r = field_str_req(c, v, path, "path", &rel);
+	r = spec_field_str_req(c, v, path, "path", &rel);
 	if (r >= 0)
 		r = FIELD(spec_read_bool, c, v, path, "readonly", &s->root_readonly);
 	if (r >= 0)
-		r = bundle_join(c, rel, &s->root_path);
+		r = spec_bundle_join(c, rel, &s->root_path);
 	return r;
 }
 
@@ -1010,7 +639,7 @@ spec_load(const char *bundle, struct lc_spec **ret, struct lc_err *err)
 {
 	_cleanup_free_ char *abs = NULL, *file = NULL, *text = NULL;
 	struct stat st;
-	size_t len;
+	size_t len = 0;
 	int r;
 
 	abs = realpath(bundle, NULL);

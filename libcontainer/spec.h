@@ -285,5 +285,9 @@ int spec_validate(const struct lc_spec *s, struct lc_err *err);
 
 /* Default config.json text for `strait spec` (malloc'd). */
 int spec_default_json(bool rootless, char **ret_json, struct lc_err *err);
+/* Seccomp hook point of spec_default_json(): when set (by the seccomp module, before
+ * `strait spec` runs), it returns the built-in profile as linux.seccomp JSON text
+ * (malloc'd), which the default config embeds as "linux.seccomp". NULL: no seccomp. */
+extern int (*spec_default_seccomp_json)(char **ret_json, struct lc_err *err);
 
 #endif

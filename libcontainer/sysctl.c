@@ -49,6 +49,7 @@ sysctl_open(int dirfd, const char *rel)
 int
 sysctl_apply(const struct spec_linux *l, struct lc_err *err)
 {
+	static const char what[] = "linux.sysctl";
 	if (l->n_sysctl == 0)
 		return 0;
 
@@ -69,17 +70,17 @@ sysctl_apply(const struct spec_linux *l, struct lc_err *err)
 		_cleanup_close_ int fd = sysctl_open(dirfd, rel);
 		if (fd < 0 && (errno == EXDEV || errno == ELOOP))
 			return lc_err_setx(err, errno,
-					   "linux.sysctl \"%s\" = \"%s\": /proc/sys/%s leaves /proc/sys "
-					   "or goes through a symlink",
-					   key, value, rel);
+					   "%s \"%s\" = \"%s\": /proc/sys/%s leaves /proc/sys or "
+					   "goes through a symlink",
+					   what, key, value, rel);
 		if (fd < 0)
-			return lc_err_set(err, errno, "linux.sysctl \"%s\" = \"%s\": open /proc/sys/%s",
+			return lc_err_set(err, errno, "%s \"%s\" = \"%s\": open /proc/sys/%s", what,
 					  key, value, rel);
 		size_t len = strlen(value);
 		ssize_t w = write(fd, value, len);
 		if (w != (ssize_t)len)
 			return lc_err_set(err, w < 0 ? errno : EIO,
-					  "linux.sysctl \"%s\" = \"%s\": write /proc/sys/%s", key,
+					  "%s \"%s\" = \"%s\": write /proc/sys/%s", what, key,
 					  value, rel);
 	}
 	return 0;

@@ -10,8 +10,12 @@
 
 struct cli {
 	struct lc_global g;
-	const char *cmd; /* the subcommand name, for usage messages */
+	const char *cmd;        /* the subcommand name, for usage messages */
+	char *overrides[9];     /* strait.conf settings given as global flags: k, v, ..., NULL */
 };
+
+/* Loads strait.conf and the flag overrides into c->g.config; returns 0 or an exit code. */
+int cli_load_config(struct cli *c);
 
 struct command {
 	const char *name;

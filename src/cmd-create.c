@@ -65,6 +65,9 @@ cmd_create(struct cli *c, int argc, char **argv)
 	int r = cli_parse_create(c, argc, argv, false, &o);
 	if (r >= 0)
 		return r;
+	r = cli_load_config(c);
+	if (r)
+		return r;
 	if (lc_container_create(&c->g, &o, &err) < 0)
 		return cli_fail(&err);
 	return 0;

@@ -12,6 +12,9 @@ cmd_run(struct cli *c, int argc, char **argv)
 	int r = cli_parse_create(c, argc, argv, true, &o);
 	if (r >= 0)
 		return r;
+	r = cli_load_config(c);
+	if (r)
+		return r;
 	if (lc_container_run(&c->g, &o, &status, &err) < 0)
 		return cli_fail(&err);
 	return status;

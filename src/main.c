@@ -122,7 +122,10 @@ usage(FILE *f)
 		   "  --log-format FMT        text (default) or json\n"
 		   "  --debug                 log debug messages\n"
 		   "  --systemd-cgroup        manage cgroups through systemd (needs systemd)\n"
-		   "  --config FILE           runtime config file (default /etc/strait/strait.conf)\n"
+		   "  --config FILE           runtime config file (default /etc/strait/strait.conf,\n"
+		   "                          or $STRAIT_CONFIG)\n"
+		   "  --seccomp-policy P      permissive, runtime-default or restricted\n"
+		   "  --privileged-seccomp M  unconfined, refuse or audit\n"
 		   "  -v, --version           print the version\n"
 		   "  -h, --help              print this help\n\n"
 		   "Run 'strait COMMAND --help' for the options of a command.\n");
@@ -133,6 +136,27 @@ version(void)
 {
 	printf("strait version %s\ncommit: %s\nspec: %s\nlibseccomp: %s\n", PACKAGE_VERSION, GIT_COMMIT,
 	       OCI_SPEC_VERSION, lc_libseccomp_version());
+}
+
+static void
+add_override(struct cli *c, const char *key, char *value)
+{
+	size_t i = 0;
+	while (c->overrides[i])
+		i += 2;
+	if (i + 2 < sizeof(c->overrides) / sizeof(c->overrides[0])) {
+		c->overrides[i] = (char *)key;
+		c->overrides[i + 1] = value;
+	}
+}
+
+int
+cli_load_config(struct cli *c)
+{
+	struct lc_err err = { 0 };
+	if (lc_config_load(&c->g, c->overrides, &err) < 0)
+		return cli_fail(&err);
+	return 0;
 }
 
 static int
@@ -154,6 +178,8 @@ main(int argc, char **argv)
 		{ "debug", no_argument, NULL, 'D' },
 		{ "systemd-cgroup", no_argument, NULL, 'S' },
 		{ "config", required_argument, NULL, 'C' },
+		{ "seccomp-policy", required_argument, NULL, 'P' },
+		{ "privileged-seccomp", required_argument, NULL, 'p' },
 		{ "rootless", required_argument, NULL, 'R' },
 		{ "criu", required_argument, NULL, 'c' },
 		{ "version", no_argument, NULL, 'v' },
@@ -185,6 +211,8 @@ main(int argc, char **argv)
 		case 'D': debug = true; break;
 		case 'S': c.g.systemd_cgroup = true; break;
 		case 'C': c.g.config_path = optarg; break;
+		case 'P': add_override(&c, "seccomp-policy", optarg); break;
+		case 'p': add_override(&c, "privileged-seccomp", optarg); break;
 		case 'R': case 'c': break; /* accepted for runc compatibility */
 		case 'v': version(); return 0;
 		case 'h': usage(stdout); return 0;

@@ -12,6 +12,8 @@
 
 struct cgroup_mgr;
 
+/* Counters as the kernel reports them; UINT64_MAX means "max" (no limit). On v2 the
+ * swap figures are memory+swap, like v1's memsw. Missing files leave 0. */
 struct cgroup_stats {
 	uint64_t mem_usage, mem_limit, mem_max_usage, mem_failcnt;
 	uint64_t swap_usage, swap_limit;
@@ -21,26 +23,35 @@ struct cgroup_stats {
 };
 
 /* Resolves the cgroup path for a container and creates its directories (every mounted
- * v1 hierarchy, or the unified one). root is the cgroupfs mount root ("/sys/fs/cgroup";
- * tests pass a temp dir). On failure nothing created is left behind. */
+ * v1 hierarchy plus the hybrid cgroup2 one, or the unified one). root is the cgroupfs
+ * mount root ("/sys/fs/cgroup"; tests pass a temp dir). A relative cgroupsPath is taken
+ * below the runtime's own cgroup in each hierarchy, as runc's cgroupfs driver does.
+ * Errors name config.json's linux.cgroupsPath and the value. On failure nothing created
+ * is left behind. */
 int cgroup_create(const char *root, const struct lc_spec *s, const char *id, bool systemd,
 		  struct cgroup_mgr **ret, struct lc_err *err);
-/* Writes linux.resources (memory, pids, cpu, cpuset, blkio, devices, unified). */
+/* Writes linux.resources (memory, pids, cpu, cpuset, blkio, devices, unified); r may be
+ * NULL. Device rules are written only by the first apply of a manager from
+ * cgroup_create (a loaded manager, as for update, leaves them). Errors name the field
+ * ("linux.resources.pids.limit: ...") or the file and value written. */
 int cgroup_apply(struct cgroup_mgr *m, const struct spec_resources *r, struct lc_err *err);
-/* Moves pid into the container's cgroup(s). */
+/* Moves pid into the container's cgroup in every hierarchy (cgroup.procs). */
 int cgroup_add_pid(struct cgroup_mgr *m, pid_t pid, struct lc_err *err);
 /* Serialized form for the state file (one line, no newline), and the reverse. */
 int cgroup_serialize(const struct cgroup_mgr *m, char **ret);
 int cgroup_load(const char *root, const char *serialized, struct cgroup_mgr **ret,
 		struct lc_err *err);
-/* Every pid in the container's cgroup (malloc'd array). */
+/* Every pid in the container's cgroup and its sub-cgroups (malloc'd array). */
 int cgroup_pids(struct cgroup_mgr *m, pid_t **ret, size_t *ret_n, struct lc_err *err);
 /* Freezes or thaws (v1 freezer.state, v2 cgroup.freeze); waits until settled. */
 int cgroup_freeze(struct cgroup_mgr *m, bool frozen, struct lc_err *err);
-/* Returns 1 when frozen, 0 when not. */
+/* Returns 1 when frozen, 0 when not (v1 FREEZING counts as not), -errno when the
+ * freezer cannot be read. */
 int cgroup_is_frozen(struct cgroup_mgr *m);
 int cgroup_stats(struct cgroup_mgr *m, struct cgroup_stats *ret, struct lc_err *err);
-/* Removes the directories (retrying briefly while tasks exit). Missing dirs are fine. */
+/* Removes the directories this container's create made, sub-cgroups first, retrying
+ * EBUSY for ~100 ms; parents shared with other containers stay. It never kills: with
+ * tasks left it fails with -EBUSY naming the directory. Missing dirs are fine. */
 int cgroup_destroy(struct cgroup_mgr *m, struct lc_err *err);
 void cgroup_free(struct cgroup_mgr *m);
 /* The path inside the hierarchy, e.g. "/strait/abc" (for /proc/self/cgroup checks). */

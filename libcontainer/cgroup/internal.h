@@ -45,6 +45,20 @@ struct cgroup_mgr {
 extern const struct cgroup_ops cgroup_v1_ops;
 extern const struct cgroup_ops cgroup_v2_ops;
 
+/* Builds a manager without directories for root (absolute; "/sys/fs/cgroup" reads
+ * /proc/self/mountinfo, any other root is a fake one listed by directory): picks the
+ * version and finds the hierarchies. Each inner path is the runtime's own cgroup there,
+ * the base for a relative cgroupsPath. */
+int cgroup_discover(const char *root, struct cgroup_mgr **ret, struct lc_err *err);
+/* Appends a hierarchy with inner = own (NULL: "/"); -ENOMEM on failure. */
+int cgroup_mgr_add(struct cgroup_mgr *m, const char *controllers, const char *mount,
+		   const char *own, bool unified);
+static inline void
+cgroup_freep(struct cgroup_mgr **m)
+{
+	cgroup_free(*m);
+}
+
 /* The v1 hierarchy that carries controller (exact name in its comma list), or NULL. */
 struct cg_hier *cgroup_find(struct cgroup_mgr *m, const char *controller);
 
@@ -54,6 +68,8 @@ int cgroup_write(const struct cg_hier *h, const char *dir, const char *file, con
 		 struct lc_err *err);
 /* Reads dir/file into a malloc'd string without trailing newlines. -errno on failure. */
 int cgroup_read(const char *dir, const char *file, char **ret);
+/* Parses a number; "max" and "-1" read as UINT64_MAX. */
+int cgroup_parse_u64(const char *s, uint64_t *ret);
 /* Reads a single number; "max" and "-1" read as UINT64_MAX. */
 int cgroup_read_u64(const char *dir, const char *file, uint64_t *ret);
 /* Reads the value of "key N" from a flat keyed file (cpu.stat, cgroup.events). */
@@ -61,5 +77,10 @@ int cgroup_read_key(const char *dir, const char *file, const char *key, uint64_t
 /* Whether the control file exists for the container's cgroup in h. A fake hierarchy
  * also answers from its mount directory, where tests announce what the "kernel" has. */
 bool cgroup_has_file(const struct cg_hier *h, const char *file);
+/* The default device allow list (see cgroup.c) and the kernel's text form of a rule:
+ * "a" or "c 1:3 rwm" with "*" for a wildcard major or minor. */
+extern const struct spec_device_cgroup cgroup_default_devices[];
+extern const size_t cgroup_n_default_devices;
+void cgroup_device_rule(const struct spec_device_cgroup *d, char *buf, size_t len);
 
 #endif

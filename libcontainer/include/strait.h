@@ -22,12 +22,26 @@ void lc_log_setup(int log_fd, enum lc_log_format fmt, bool to_stderr, bool debug
 /* Writes an error line to the log sink only (the CLI prints stderr itself). */
 void lc_log_error_to_file(const char *msg);
 
+/* ---- operator settings (strait.conf and global flags) ---- */
+enum lc_seccomp_policy { LC_POLICY_PERMISSIVE, LC_POLICY_RUNTIME_DEFAULT, LC_POLICY_RESTRICTED };
+enum lc_privileged_seccomp { LC_PRIV_UNCONFINED, LC_PRIV_REFUSE, LC_PRIV_AUDIT };
+
+struct lc_config {
+	enum lc_seccomp_policy seccomp_policy;
+	enum lc_privileged_seccomp privileged_seccomp;
+};
+
 /* ---- global options shared by every command ---- */
 struct lc_global {
 	const char *root;        /* state root, default /run/strait */
 	bool systemd_cgroup;
 	const char *config_path; /* strait.conf, may be NULL */
+	struct lc_config config; /* loaded by lc_config_load() */
 };
+
+/* Loads g->config_path (or the default path when NULL and present), then applies the
+ * "key=value" overrides from global flags (NULL-terminated, may be NULL). */
+int lc_config_load(struct lc_global *g, char *const *overrides, struct lc_err *err);
 
 /* ---- lifecycle ---- */
 struct lc_create_opts {

@@ -45,11 +45,12 @@ seccomp_prog_freep(struct seccomp_prog **p)
 /* "a, b, c" (malloc'd) of the skipped names, or NULL when there are none. */
 char *seccomp_unknown_list(const struct seccomp_prog *p);
 
-/* Container process, last step before execve: seccomp(SECCOMP_SET_MODE_FILTER) with
+/* (Not seccomp_load: libseccomp exports that name.)
+ * Container process, last step before execve: seccomp(SECCOMP_SET_MODE_FILTER) with
  * the ready bytes, no libseccomp call. no_new_privs is the caller's business (without
  * it the process needs CAP_SYS_ADMIN). Returns 0; *ret_notify_fd is the listener fd
  * (O_CLOEXEC) when p->needs_notify, else -1. Errors name the cause. */
-int seccomp_load(const struct seccomp_prog *p, int *ret_notify_fd, struct lc_err *err);
+int seccomp_prog_load(const struct seccomp_prog *p, int *ret_notify_fd, struct lc_err *err);
 
 /* Runs the filter in user space (a classic-BPF interpreter) for one syscall, as the
  * kernel would: returns the SECCOMP_RET_* value. arch is an AUDIT_ARCH_* value

@@ -106,7 +106,9 @@ test_default_argv0_and_empty_env(void)
 	char script[256];
 	snprintf(script, sizeof(script), "%s/hook.sh", dir);
 	int fd = open(script, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
-	const char body[] = "#!/bin/sh\nprintf '%s|%s' \"$0\" \"${HOME-unset}\" > \"$(dirname \"$0\")/argv0\"\n";
+	const char body[] = "#!/bin/sh\n"
+			    "printf '%s|%s' \"$0\" \"${HOME-unset}\" "
+			    "> \"$(dirname \"$0\")/argv0\"\n";
 	ok(fd >= 0 && write(fd, body, sizeof(body) - 1) == (ssize_t)(sizeof(body) - 1),
 	   "write hook script");
 	close(fd);

@@ -194,6 +194,37 @@ child_identity_without_setuid(void *arg, struct child_res *res)
 	child_identity(arg, res);
 }
 
+/* Raises CAP_KILL into the ambient set before applying the identity. */
+static void
+child_identity_with_ambient(void *arg, struct child_res *res)
+{
+	cap_t c = cap_get_proc();
+	cap_value_t kill_ = CAP_KILL;
+	if (!c || cap_set_flag(c, CAP_INHERITABLE, 1, &kill_, CAP_SET) < 0 ||
+	    cap_set_proc(c) < 0 ||
+	    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_KILL, 0, 0) < 0) {
+		res->rc = -999;
+		return;
+	}
+	cap_free(c);
+	child_identity(arg, res);
+}
+
+static void
+test_caps_stale_ambient(void)
+{
+	/* CAP_KILL stays permitted and inheritable, so only an explicit clear removes
+	 * the ambient bit the runtime side may have carried in. */
+	struct spec_process p = { .has_caps = true };
+	p.caps[CAPSET_BOUNDING] = p.caps[CAPSET_PERMITTED] = BIT(CAP_KILL);
+	p.caps[CAPSET_INHERITABLE] = BIT(CAP_KILL);
+	struct child_res res;
+	run_in_child(child_identity_with_ambient, &p, &res);
+	is_int(res.rc, 0, "identity over a raised ambient cap (%s)", res.msg);
+	is_int(status_hex(res.out, "CapInh"), BIT(CAP_KILL), "CapInh kept");
+	is_int(status_hex(res.out, "CapAmb"), 0, "stale ambient capability cleared");
+}
+
 static void
 test_caps_errors(void)
 {
@@ -637,6 +668,7 @@ main(void)
 	}
 	test_caps_small_set();
 	test_caps_none();
+	test_caps_stale_ambient();
 	test_caps_errors();
 	test_caps_privileged();
 	test_loopback();
