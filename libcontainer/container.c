@@ -18,6 +18,8 @@
 #include "mounts.h"
 #include "process/process.h"
 #include "process/sync.h"
+#include "seccomp/policy.h"
+#include "seccomp/seccomp.h"
 #include "spec.h"
 #include "state.h"
 #include "sys.h"
@@ -96,6 +98,7 @@ save_config(const char *dir, const struct lc_spec *s, struct lc_err *err)
 
 struct create_job {
 	struct lc_spec *spec;
+	struct seccomp_decision seccomp;
 	struct container_ctx ctx;
 	struct lc_state st;
 	char *dir;
@@ -114,12 +117,41 @@ create_job_cleanup(struct create_job *j, const struct lc_global *g, bool failed)
 	if (j->ctx.plan)
 		mounts_plan_free(j->ctx.plan);
 	rootfs_fds_close(&j->ctx.fds);
+	closep(&j->ctx.listener_fd);
+	seccomp_decision_release(&j->seccomp);
+	free(j->st.seccomp_json);
 	free(j->st.created);
 	free(j->st.cgroup);
 	strv_freep(&j->st.annotations);
 	free(j->dir);
 	if (j->spec)
 		spec_free(j->spec);
+}
+
+/* The seccomp decision and, with NOTIFY rules, the listener connection: both in the
+ * runtime before clone, so the container process only loads bytes and sends one fd. */
+static int
+prepare_seccomp(const struct lc_global *g, struct create_job *j, struct lc_err *err)
+{
+	_cleanup_free_ char *cache = NULL;
+	if (asprintf(&cache, "%s/@seccomp-cache", g->root) < 0)
+		return lc_err_set(err, ENOMEM, "seccomp");
+	int r = seccomp_decide(j->spec, &g->config, cache, &j->seccomp, err);
+	if (r < 0)
+		return r;
+	j->ctx.seccomp = j->seccomp.prog;
+	j->ctx.seccomp_profile = j->seccomp.profile;
+	j->st.seccomp_json = seccomp_decision_json(&j->seccomp, &g->config);
+	if (!j->st.seccomp_json)
+		return lc_err_set(err, ENOMEM, "seccomp record");
+	if (j->seccomp.prog && j->seccomp.prog->needs_notify) {
+		if (!j->seccomp.profile->listener_path)
+			return lc_err_setx(err, EINVAL, "config.json: linux.seccomp: SCMP_ACT_NOTIFY requires listenerPath");
+		j->ctx.listener_fd = notify_connect(j->seccomp.profile->listener_path, err);
+		if (j->ctx.listener_fd < 0)
+			return j->ctx.listener_fd;
+	}
+	return 0;
 }
 
 /* Everything create does before the clone, in the runtime. */
@@ -144,6 +176,10 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, struct
 	r = lsm_check(j->spec, err);
 	if (r < 0)
 		return r;
+	/* Before the claim: a refusal by policy or a bad profile leaves nothing behind. */
+	r = prepare_seccomp(g, j, err);
+	if (r < 0)
+		return r;
 	r = state_claim(g->root, o->id, err);
 	if (r < 0)
 		return r;
@@ -155,7 +191,8 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, struct
 	j->st.owner = getuid();
 	j->st.created = now_rfc3339();
 	j->st.annotations = annotations_strv(j->spec);
-	if (!j->dir || !j->st.created || !j->st.annotations)
+	if (!j->dir || !j->st.created || !j->st.annotations ||
+	    seccomp_record_annotations(j->st.seccomp_json, &j->st.annotations) < 0)
 		return lc_err_set(err, ENOMEM, "create");
 	r = save_config(j->dir, j->spec, err);
 	if (r < 0)
@@ -224,7 +261,7 @@ create_container(const struct lc_global *g, const struct lc_create_opts *o, stru
 int
 lc_container_create(const struct lc_global *g, const struct lc_create_opts *o, struct lc_err *err)
 {
-	struct create_job j = { 0 };
+	struct create_job j = { .ctx.listener_fd = -1 };
 	struct spawn_result sr;
 	int r = create_container(g, o, &j, &sr, err);
 	if (r >= 0)
@@ -499,7 +536,7 @@ int
 lc_container_run(const struct lc_global *g, const struct lc_create_opts *o, int *ret_status,
 		 struct lc_err *err)
 {
-	struct create_job j = { 0 };
+	struct create_job j = { .ctx.listener_fd = -1 };
 	struct spawn_result sr;
 	int r = create_container(g, o, &j, &sr, err);
 	if (r < 0) {

@@ -233,9 +233,11 @@ plan_fs_mount(struct mount_plan *p, const struct spec_mount *m, size_t i, const 
 	op->source = strdup(m->source ? m->source : m->type);
 	if (!op->source)
 		return -ENOMEM;
-	/* Used when sysfs or mqueue falls back to a bind in a user namespace. */
+	/* Used when sysfs or mqueue falls back to an rbind in a user namespace: a
+	 * read-only new instance would have no submounts, so the rbind is rro. */
 	flags_to_attrs(m->flags, m->clear_flags, &op->attr_set, &op->attr_clr);
 	op->recursive = true;
+	op->rro = m->rro || (m->flags & MS_RDONLY);
 	set_propagation(op, m->propagation);
 	if (op->fs == MFS_DEVPTS)
 		return plan_devpts_data(op, m->data, p->userns);

@@ -182,8 +182,10 @@ same_set(const char *a, const char *b)
 {
 	size_t n_a = 0, n_b = 0;
 
-	for (const char *p = b; *p; n_b++)
-		p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',');
+	for (const char *p = b; *p; n_b++) {
+		size_t n = strcspn(p, ",");
+		p += n + (p[n] == ',');
+	}
 	for (const char *p = a; *p; n_a++) {
 		size_t n = strcspn(p, ",");
 		if (!list_has(b, p, n))

@@ -25,8 +25,8 @@ gen_strv(struct json_gen *g, const char *key, const char *const *v)
 
 /* Only what a shell needs; nothing ambient or inheritable, so exec'd programs get no
  * capabilities they were not given by file capabilities. */
-static const char *const default_caps[] = { "CAP_AUDIT_WRITE", "CAP_KILL",
-					    "CAP_NET_BIND_SERVICE", NULL };
+static const char *const default_caps[] = { "CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE",
+					    NULL };
 
 static void
 gen_process(struct json_gen *g)
@@ -88,10 +88,7 @@ static const struct default_mount default_mounts[] = {
 	  "devpts",
 	  "devpts",
 	  { "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5" } },
-	{ "/dev/shm",
-	  "tmpfs",
-	  "shm",
-	  { "nosuid", "noexec", "nodev", "mode=1777", "size=65536k" } },
+	{ "/dev/shm", "tmpfs", "shm", { "nosuid", "noexec", "nodev", "mode=1777", "size=65536k" } },
 	{ "/dev/mqueue", "mqueue", "mqueue", { "nosuid", "noexec", "nodev" } },
 	{ "/sys", "sysfs", "sysfs", { "nosuid", "noexec", "nodev", "ro" } },
 	{ "/sys/fs/cgroup", "cgroup", "cgroup", { "nosuid", "noexec", "nodev", "relatime", "ro" } },
@@ -157,9 +154,18 @@ gen_id_map(struct json_gen *g, const char *key, unsigned host_id)
 }
 
 static const char *const masked_paths[] = {
-	"/proc/acpi",	    "/proc/asound",	    "/proc/kcore",     "/proc/keys",
-	"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
-	"/proc/scsi",	    "/sys/firmware",	    "/sys/devices/virtual/powercap", NULL,
+	"/proc/acpi",
+	"/proc/asound",
+	"/proc/kcore",
+	"/proc/keys",
+	"/proc/latency_stats",
+	"/proc/timer_list",
+	"/proc/timer_stats",
+	"/proc/sched_debug",
+	"/proc/scsi",
+	"/sys/firmware",
+	"/sys/devices/virtual/powercap",
+	NULL,
 };
 
 static const char *const readonly_paths[] = {
@@ -192,10 +198,10 @@ gen_seccomp(struct json_gen *g, struct lc_err *err)
 static int
 gen_linux(struct json_gen *g, bool rootless, struct lc_err *err)
 {
-	static const char *const ns_root[] = { "pid", "network", "ipc", "uts", "mount", "cgroup",
-					       NULL };
-	static const char *const ns_rootless[] = { "pid", "ipc", "uts", "mount", "cgroup", "user",
-						   NULL };
+	static const char *const ns_root[] = { "pid",	"network", "ipc", "uts",
+					       "mount", "cgroup",  NULL };
+	static const char *const ns_rootless[] = { "pid",    "ipc",  "uts", "mount",
+						   "cgroup", "user", NULL };
 	int r;
 
 	json_gen_key(g, "linux");

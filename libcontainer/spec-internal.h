@@ -38,8 +38,8 @@ bool spec_absent(const struct json_val *v);
 /* -EINVAL "missing required field" when v is absent. */
 int spec_required(struct spec_ctx *c, const struct json_val *v, const char *path);
 /* Type checks that name what was expected ("object", "array of strings", ...). */
-int spec_expect(struct spec_ctx *c, const struct json_val *v, const char *path,
-		enum json_type t, const char *expected);
+int spec_expect(struct spec_ctx *c, const struct json_val *v, const char *path, enum json_type t,
+		const char *expected);
 
 int spec_read_str(struct spec_ctx *c, const struct json_val *v, const char *path, char **ret);
 /* Array of strings into a NULL-terminated vector (replacing *ret, which must be NULL). */
@@ -66,10 +66,10 @@ int spec_read_id_maps(struct spec_ctx *c, const struct json_val *v, const char *
 		      struct spec_id_map **ret, size_t *ret_n);
 
 /* Reads an optional member: fn(c, obj.key, "path.key", ...). */
-#define FIELD(fn, c, obj, path, key, ...)                                                 \
-	({                                                                                \
-		char _p[SPEC_PATH_LEN];                                                   \
-		fn((c), json_get((obj), (key)), spec_path_key(_p, (path), (key)), __VA_ARGS__); \
+#define FIELD(fn, c, obj, path, key, ...)                                                          \
+	({                                                                                         \
+		char _p[SPEC_PATH_LEN];                                                            \
+		fn((c), json_get((obj), (key)), spec_path_key(_p, (path), (key)), __VA_ARGS__);    \
 	})
 
 /* spec-linux.c: the "linux" object. */

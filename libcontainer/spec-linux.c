@@ -11,7 +11,6 @@
 #include "spec-internal.h"
 #include "tables.h"
 
-
 /* A required string member, or an optional one when !required. */
 static int
 member_str(struct spec_ctx *c, const struct json_val *obj, const char *path, const char *key,
@@ -103,10 +102,12 @@ parse_time_offsets(struct spec_ctx *c, const struct json_val *v, const char *pat
 		else if (strcmp(key, "boottime") == 0)
 			t->clock = CLOCK_BOOTTIME;
 		else
-			return spec_err_unknown(c, path, "clock (expected monotonic or boottime)", key);
+			return spec_err_unknown(c, path, "clock (expected monotonic or boottime)",
+						key);
 		r = spec_expect(c, e, p, JSON_OBJECT, "object");
 		if (r >= 0)
-			r = FIELD(spec_read_i64, c, e, p, "secs", INT64_MIN, INT64_MAX, NULL, &t->secs);
+			r = FIELD(spec_read_i64, c, e, p, "secs", INT64_MIN, INT64_MAX, NULL,
+				  &t->secs);
 		if (r >= 0)
 			r = FIELD(spec_read_u32, c, e, p, "nanosecs", NULL, &t->nanosecs);
 		if (r < 0)
@@ -161,8 +162,7 @@ parse_device(struct spec_ctx *c, const struct json_val *e, const char *path, str
 }
 
 static int
-parse_devices(struct spec_ctx *c, const struct json_val *v, const char *path,
-	      struct spec_linux *l)
+parse_devices(struct spec_ctx *c, const struct json_val *v, const char *path, struct spec_linux *l)
 {
 	char p[SPEC_PATH_LEN];
 	int r;
@@ -274,7 +274,8 @@ parse_dev_rule(struct spec_ctx *c, const struct json_val *e, const char *path,
 		return r;
 	if (type) {
 		if (strlen(type) != 1 || !strchr("acb", type[0]))
-			return spec_err_unknown(c, spec_path_key(p, path, "type"), "device type", type);
+			return spec_err_unknown(c, spec_path_key(p, path, "type"), "device type",
+						type);
 		d->type = type[0];
 	}
 	r = FIELD(spec_read_i64, c, e, path, "major", -1, INT64_MAX, NULL, &d->major);
@@ -410,8 +411,7 @@ parse_resources(struct spec_ctx *c, const struct json_val *v, const char *path,
 /* ---- sysctl ---- */
 
 static int
-parse_sysctl(struct spec_ctx *c, const struct json_val *v, const char *path,
-	     struct spec_linux *l)
+parse_sysctl(struct spec_ctx *c, const struct json_val *v, const char *path, struct spec_linux *l)
 {
 	_cleanup_strv_ char **kv = NULL;
 	size_t n;
@@ -486,7 +486,8 @@ parse_personality(struct spec_ctx *c, const struct json_val *v, const char *path
 	if (domain && strcmp(domain, "LINUX32") == 0)
 		pers = PER_LINUX32;
 	else if (domain && strcmp(domain, "LINUX") != 0)
-		return spec_err_unknown(c, spec_path_key(p, path, "domain"), "personality domain", domain);
+		return spec_err_unknown(c, spec_path_key(p, path, "domain"), "personality domain",
+					domain);
 
 	flags = json_get(v, "flags");
 	spec_path_key(p, path, "flags");
@@ -651,8 +652,8 @@ parse_seccomp(struct spec_ctx *c, const struct json_val *v, const char *path,
 		r = FIELD(parse_known_names, c, v, path, "architectures", table_seccomp_arch_known,
 			  "architecture", &s->architectures, &s->n_architectures);
 	if (r >= 0)
-		r = FIELD(parse_known_names, c, v, path, "flags", table_seccomp_flag_known,
-			  "flag", &s->flags, &s->n_flags);
+		r = FIELD(parse_known_names, c, v, path, "flags", table_seccomp_flag_known, "flag",
+			  &s->flags, &s->n_flags);
 	if (r >= 0)
 		r = FIELD(spec_read_str, c, v, path, "listenerPath", &s->listener_path);
 	if (r >= 0)

@@ -73,8 +73,8 @@ quote(const char *s, char *buf, size_t len)
 			break;
 		}
 		if (ch < 0x20 || ch == 0x7f || ch == '"' || ch == '\\')
-			o += (size_t)snprintf(buf + o, len - o, ch == '"' || ch == '\\' ? "\\%c" : "\\x%02x",
-					      ch);
+			o += (size_t)snprintf(buf + o, len - o,
+					      ch == '"' || ch == '\\' ? "\\%c" : "\\x%02x", ch);
 		else
 			buf[o++] = (char)ch;
 	}
@@ -240,7 +240,10 @@ spec_read_u64(struct spec_ctx *c, const struct json_val *v, const char *path, ui
 
 	if (spec_absent(v))
 		return 0;
-	snprintf(expected, sizeof(expected), "integer in [0, %" PRIu64 "]", max);
+	if (max == UINT64_MAX)
+		snprintf(expected, sizeof(expected), "unsigned 64-bit integer");
+	else
+		snprintf(expected, sizeof(expected), "integer in [0, %" PRIu64 "]", max);
 	if (json_type(v) != JSON_NUMBER || json_uint64(v, &x) < 0 || x > max)
 		return spec_err_type(c, v, path, expected);
 	*ret = x;
@@ -267,8 +270,8 @@ spec_read_u32(struct spec_ctx *c, const struct json_val *v, const char *path, bo
 
 /* Reads obj.key as a required uint32. */
 int
-spec_field_u32_req(struct spec_ctx *c, const struct json_val *obj, const char *path, const char *key,
-	      uint32_t *ret)
+spec_field_u32_req(struct spec_ctx *c, const struct json_val *obj, const char *path,
+		   const char *key, uint32_t *ret)
 {
 	char p[SPEC_PATH_LEN];
 	const struct json_val *v = json_get(obj, key);
@@ -285,8 +288,8 @@ spec_field_u32_req(struct spec_ctx *c, const struct json_val *obj, const char *p
 
 /* Reads obj.key as a required string. */
 int
-spec_field_str_req(struct spec_ctx *c, const struct json_val *obj, const char *path, const char *key,
-	      char **ret)
+spec_field_str_req(struct spec_ctx *c, const struct json_val *obj, const char *path,
+		   const char *key, char **ret)
 {
 	char p[SPEC_PATH_LEN];
 	const struct json_val *v = json_get(obj, key);
@@ -300,7 +303,6 @@ spec_field_str_req(struct spec_ctx *c, const struct json_val *obj, const char *p
 		return spec_err_type(c, v, p, "string");
 	return spec_read_str(c, v, p, ret);
 }
-
 
 int
 spec_read_id_maps(struct spec_ctx *c, const struct json_val *v, const char *path,

@@ -21,8 +21,8 @@
 /* ---- process ---- */
 
 static const char *const capset_keys[CAPSET__COUNT] = {
-	[CAPSET_BOUNDING] = "bounding",		[CAPSET_EFFECTIVE] = "effective",
-	[CAPSET_INHERITABLE] = "inheritable",	[CAPSET_PERMITTED] = "permitted",
+	[CAPSET_BOUNDING] = "bounding",	      [CAPSET_EFFECTIVE] = "effective",
+	[CAPSET_INHERITABLE] = "inheritable", [CAPSET_PERMITTED] = "permitted",
 	[CAPSET_AMBIENT] = "ambient",
 };
 
@@ -111,9 +111,10 @@ parse_rlimits(struct spec_ctx *c, const struct json_val *v, const char *path,
 			spec_path_key(p2, p1, key);
 			r = spec_required(c, x, p2);
 			if (r >= 0 && json_type(x) == JSON_NULL)
-				r = spec_err_type(c, x, p2, "integer");
+				r = spec_err_type(c, x, p2, "unsigned 64-bit integer");
 			if (r >= 0)
-				r = spec_read_u64(c, x, p2, UINT64_MAX, NULL, k ? &rl->hard : &rl->soft);
+				r = spec_read_u64(c, x, p2, UINT64_MAX, NULL,
+						  k ? &rl->hard : &rl->soft);
 			if (r < 0)
 				return r;
 		}
@@ -460,7 +461,8 @@ parse_hooks(struct spec_ctx *c, const struct json_val *v, const char *path, stru
 			return spec_oom(c);
 		s->n_hooks[k] = json_len(arr);
 		for (size_t i = 0; i < s->n_hooks[k]; i++) {
-			r = parse_hook(c, json_at(arr, i), spec_path_idx(pi, p, i), &s->hooks[k][i]);
+			r = parse_hook(c, json_at(arr, i), spec_path_idx(pi, p, i),
+				       &s->hooks[k][i]);
 			if (r < 0)
 				return r;
 		}
@@ -471,8 +473,7 @@ parse_hooks(struct spec_ctx *c, const struct json_val *v, const char *path, stru
 /* ---- annotations ---- */
 
 static int
-parse_annotations(struct spec_ctx *c, const struct json_val *v, const char *path,
-		  struct lc_spec *s)
+parse_annotations(struct spec_ctx *c, const struct json_val *v, const char *path, struct lc_spec *s)
 {
 	char p[SPEC_PATH_LEN];
 	size_t n;
@@ -569,8 +570,8 @@ parse_text(const char *json, size_t len, const char *what, struct json_val **ret
 }
 
 int
-spec_parse(const char *json, size_t len, const char *what, const char *bundle,
-	   struct lc_spec **ret, struct lc_err *err)
+spec_parse(const char *json, size_t len, const char *what, const char *bundle, struct lc_spec **ret,
+	   struct lc_err *err)
 {
 	_cleanup_spec_ struct lc_spec *s = NULL;
 	struct spec_ctx c = { .what = what ? what : "config.json", .err = err };

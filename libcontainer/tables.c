@@ -112,15 +112,18 @@ struct signal_name {
 };
 
 static const struct signal_name signal_names[] = {
-	{ "HUP", SIGHUP },	 { "INT", SIGINT },	  { "QUIT", SIGQUIT },	   { "ILL", SIGILL },
-	{ "TRAP", SIGTRAP },	 { "ABRT", SIGABRT },	  { "IOT", SIGIOT },	   { "BUS", SIGBUS },
-	{ "FPE", SIGFPE },	 { "KILL", SIGKILL },	  { "USR1", SIGUSR1 },	   { "SEGV", SIGSEGV },
-	{ "USR2", SIGUSR2 },	 { "PIPE", SIGPIPE },	  { "ALRM", SIGALRM },	   { "TERM", SIGTERM },
-	{ "STKFLT", SIGSTKFLT }, { "CHLD", SIGCHLD },	  { "CLD", SIGCHLD },	   { "CONT", SIGCONT },
-	{ "STOP", SIGSTOP },	 { "TSTP", SIGTSTP },	  { "TTIN", SIGTTIN },	   { "TTOU", SIGTTOU },
-	{ "URG", SIGURG },	 { "XCPU", SIGXCPU },	  { "XFSZ", SIGXFSZ },	   { "VTALRM", SIGVTALRM },
-	{ "PROF", SIGPROF },	 { "WINCH", SIGWINCH },	  { "IO", SIGIO },	   { "POLL", SIGPOLL },
-	{ "PWR", SIGPWR },	 { "SYS", SIGSYS },
+	{ "HUP", SIGHUP },	 { "INT", SIGINT },	  { "QUIT", SIGQUIT },
+	{ "ILL", SIGILL },	 { "TRAP", SIGTRAP },	  { "ABRT", SIGABRT },
+	{ "IOT", SIGIOT },	 { "BUS", SIGBUS },	  { "FPE", SIGFPE },
+	{ "KILL", SIGKILL },	 { "USR1", SIGUSR1 },	  { "SEGV", SIGSEGV },
+	{ "USR2", SIGUSR2 },	 { "PIPE", SIGPIPE },	  { "ALRM", SIGALRM },
+	{ "TERM", SIGTERM },	 { "STKFLT", SIGSTKFLT }, { "CHLD", SIGCHLD },
+	{ "CLD", SIGCHLD },	 { "CONT", SIGCONT },	  { "STOP", SIGSTOP },
+	{ "TSTP", SIGTSTP },	 { "TTIN", SIGTTIN },	  { "TTOU", SIGTTOU },
+	{ "URG", SIGURG },	 { "XCPU", SIGXCPU },	  { "XFSZ", SIGXFSZ },
+	{ "VTALRM", SIGVTALRM }, { "PROF", SIGPROF },	  { "WINCH", SIGWINCH },
+	{ "IO", SIGIO },	 { "POLL", SIGPOLL },	  { "PWR", SIGPWR },
+	{ "SYS", SIGSYS },
 };
 
 /* Real-time signal names as `kill -l` prints them: RTMIN+n for the lower half,
@@ -131,9 +134,9 @@ static const char *const rtmin_names[] = {
 	"SIGRTMIN+12", "SIGRTMIN+13", "SIGRTMIN+14", "SIGRTMIN+15",
 };
 static const char *const rtmax_names[] = {
-	"SIGRTMAX",    "SIGRTMAX-1",  "SIGRTMAX-2",  "SIGRTMAX-3",  "SIGRTMAX-4",  "SIGRTMAX-5",
-	"SIGRTMAX-6",  "SIGRTMAX-7",  "SIGRTMAX-8",  "SIGRTMAX-9",  "SIGRTMAX-10", "SIGRTMAX-11",
-	"SIGRTMAX-12", "SIGRTMAX-13", "SIGRTMAX-14",
+	"SIGRTMAX",    "SIGRTMAX-1",  "SIGRTMAX-2",  "SIGRTMAX-3",  "SIGRTMAX-4",
+	"SIGRTMAX-5",  "SIGRTMAX-6",  "SIGRTMAX-7",  "SIGRTMAX-8",  "SIGRTMAX-9",
+	"SIGRTMAX-10", "SIGRTMAX-11", "SIGRTMAX-12", "SIGRTMAX-13", "SIGRTMAX-14",
 };
 
 /* Parses a non-empty run of decimal digits, at most 4 of them; -1 otherwise. */
@@ -204,16 +207,16 @@ table_signal_name(int signo)
 {
 	/* canonical names by number; aliases (IOT, CLD, POLL) only parse */
 	static const char *const full[] = {
-		[SIGHUP] = "SIGHUP",	   [SIGINT] = "SIGINT",	    [SIGQUIT] = "SIGQUIT",
-		[SIGILL] = "SIGILL",	   [SIGTRAP] = "SIGTRAP",   [SIGABRT] = "SIGABRT",
-		[SIGBUS] = "SIGBUS",	   [SIGFPE] = "SIGFPE",	    [SIGKILL] = "SIGKILL",
-		[SIGUSR1] = "SIGUSR1",	   [SIGSEGV] = "SIGSEGV",   [SIGUSR2] = "SIGUSR2",
-		[SIGPIPE] = "SIGPIPE",	   [SIGALRM] = "SIGALRM",   [SIGTERM] = "SIGTERM",
-		[SIGSTKFLT] = "SIGSTKFLT", [SIGCHLD] = "SIGCHLD",   [SIGCONT] = "SIGCONT",
-		[SIGSTOP] = "SIGSTOP",	   [SIGTSTP] = "SIGTSTP",   [SIGTTIN] = "SIGTTIN",
-		[SIGTTOU] = "SIGTTOU",	   [SIGURG] = "SIGURG",	    [SIGXCPU] = "SIGXCPU",
+		[SIGHUP] = "SIGHUP",	   [SIGINT] = "SIGINT",	      [SIGQUIT] = "SIGQUIT",
+		[SIGILL] = "SIGILL",	   [SIGTRAP] = "SIGTRAP",     [SIGABRT] = "SIGABRT",
+		[SIGBUS] = "SIGBUS",	   [SIGFPE] = "SIGFPE",	      [SIGKILL] = "SIGKILL",
+		[SIGUSR1] = "SIGUSR1",	   [SIGSEGV] = "SIGSEGV",     [SIGUSR2] = "SIGUSR2",
+		[SIGPIPE] = "SIGPIPE",	   [SIGALRM] = "SIGALRM",     [SIGTERM] = "SIGTERM",
+		[SIGSTKFLT] = "SIGSTKFLT", [SIGCHLD] = "SIGCHLD",     [SIGCONT] = "SIGCONT",
+		[SIGSTOP] = "SIGSTOP",	   [SIGTSTP] = "SIGTSTP",     [SIGTTIN] = "SIGTTIN",
+		[SIGTTOU] = "SIGTTOU",	   [SIGURG] = "SIGURG",	      [SIGXCPU] = "SIGXCPU",
 		[SIGXFSZ] = "SIGXFSZ",	   [SIGVTALRM] = "SIGVTALRM", [SIGPROF] = "SIGPROF",
-		[SIGWINCH] = "SIGWINCH",   [SIGIO] = "SIGIO",	    [SIGPWR] = "SIGPWR",
+		[SIGWINCH] = "SIGWINCH",   [SIGIO] = "SIGIO",	      [SIGPWR] = "SIGPWR",
 		[SIGSYS] = "SIGSYS",
 	};
 
@@ -355,12 +358,9 @@ static const struct seccomp_name seccomp_actions[] = {
 };
 
 static const struct seccomp_name seccomp_ops[] = {
-	{ "SCMP_CMP_EQ", SCMP_OP_EQ },
-	{ "SCMP_CMP_GE", SCMP_OP_GE },
-	{ "SCMP_CMP_GT", SCMP_OP_GT },
-	{ "SCMP_CMP_LE", SCMP_OP_LE },
-	{ "SCMP_CMP_LT", SCMP_OP_LT },
-	{ "SCMP_CMP_MASKED_EQ", SCMP_OP_MASKED_EQ },
+	{ "SCMP_CMP_EQ", SCMP_OP_EQ }, { "SCMP_CMP_GE", SCMP_OP_GE },
+	{ "SCMP_CMP_GT", SCMP_OP_GT }, { "SCMP_CMP_LE", SCMP_OP_LE },
+	{ "SCMP_CMP_LT", SCMP_OP_LT }, { "SCMP_CMP_MASKED_EQ", SCMP_OP_MASKED_EQ },
 	{ "SCMP_CMP_NE", SCMP_OP_NE },
 };
 
@@ -421,12 +421,12 @@ table_seccomp_op_name(enum seccomp_op op)
 
 /* The architectures of runtime-spec 1.3.0 (defs-linux.json SeccompArch). */
 const char *const table_seccomp_arch_names[] = {
-	"SCMP_ARCH_X86",	 "SCMP_ARCH_X86_64",	  "SCMP_ARCH_X32",	"SCMP_ARCH_ARM",
-	"SCMP_ARCH_AARCH64",	 "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",	"SCMP_ARCH_MIPS",
-	"SCMP_ARCH_MIPS64",	 "SCMP_ARCH_MIPS64N32",	  "SCMP_ARCH_MIPSEL",	"SCMP_ARCH_MIPSEL64",
-	"SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",	  "SCMP_ARCH_PPC64",	"SCMP_ARCH_PPC64LE",
-	"SCMP_ARCH_S390",	 "SCMP_ARCH_S390X",	  "SCMP_ARCH_SH",	"SCMP_ARCH_SHEB",
-	"SCMP_ARCH_PARISC",	 "SCMP_ARCH_PARISC64",	  "SCMP_ARCH_RISCV64",	NULL,
+	"SCMP_ARCH_X86",	 "SCMP_ARCH_X86_64",	  "SCMP_ARCH_X32",     "SCMP_ARCH_ARM",
+	"SCMP_ARCH_AARCH64",	 "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",    "SCMP_ARCH_MIPS",
+	"SCMP_ARCH_MIPS64",	 "SCMP_ARCH_MIPS64N32",	  "SCMP_ARCH_MIPSEL",  "SCMP_ARCH_MIPSEL64",
+	"SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",	  "SCMP_ARCH_PPC64",   "SCMP_ARCH_PPC64LE",
+	"SCMP_ARCH_S390",	 "SCMP_ARCH_S390X",	  "SCMP_ARCH_SH",      "SCMP_ARCH_SHEB",
+	"SCMP_ARCH_PARISC",	 "SCMP_ARCH_PARISC64",	  "SCMP_ARCH_RISCV64", NULL,
 };
 
 const char *const table_seccomp_flag_names[] = {
@@ -552,10 +552,10 @@ struct sysctl_rule {
 /* Only these are per-namespace in the kernel; writing anything else would change the
  * host, whatever namespaces the container has. */
 static const struct sysctl_rule sysctl_rules[] = {
-	{ "kernel.msg", true, NS_IPC },	     { "kernel.sem", false, NS_IPC },
+	{ "kernel.msg", true, NS_IPC },		 { "kernel.sem", false, NS_IPC },
 	{ "kernel.sem_next_id", false, NS_IPC }, { "kernel.shm", true, NS_IPC },
-	{ "fs.mqueue.", true, NS_IPC },	     { "net.", true, NS_NET },
-	{ "kernel.hostname", false, NS_UTS }, { "kernel.domainname", false, NS_UTS },
+	{ "fs.mqueue.", true, NS_IPC },		 { "net.", true, NS_NET },
+	{ "kernel.hostname", false, NS_UTS },	 { "kernel.domainname", false, NS_UTS },
 };
 
 /* A key becomes a path under /proc/sys: refuse anything that could climb out of it. */

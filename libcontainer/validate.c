@@ -13,8 +13,7 @@
 #define FILE_NAME "config.json"
 #define ID_MAX 1024
 
-static int
-verr(struct lc_err *err, const char *fmt, ...) _printf_(2, 3);
+static int verr(struct lc_err *err, const char *fmt, ...) _printf_(2, 3);
 
 /* "config.json: <formatted>", -EINVAL */
 static int
@@ -53,8 +52,7 @@ q(const char *s, char buf[static 160])
 	return buf;
 }
 
-static int
-need_abs(const char *path, struct lc_err *err, const char *fmt, ...) _printf_(3, 4);
+static int need_abs(const char *path, struct lc_err *err, const char *fmt, ...) _printf_(3, 4);
 
 /* Refuses a path that is not absolute; fmt names the field. */
 static int
@@ -87,19 +85,21 @@ check_process(const struct spec_process *p, struct lc_err *err)
 	if (r < 0)
 		return r;
 	if (p->has_oom_score_adj && (p->oom_score_adj < -1000 || p->oom_score_adj > 1000))
-		return verr(err, "process.oomScoreAdj: %d is outside [-1000, 1000]", p->oom_score_adj);
+		return verr(err, "process.oomScoreAdj: %d is outside [-1000, 1000]",
+			    p->oom_score_adj);
 	if (p->user.has_umask && p->user.umask > 0777)
 		return verr(err, "process.user.umask: %#o is not a permission mask", p->user.umask);
 	for (size_t i = 0; i < p->n_rlimits; i++) {
 		const struct spec_rlimit *rl = &p->rlimits[i];
 		for (size_t j = 0; j < i; j++)
 			if (p->rlimits[j].resource == rl->resource)
-				return verr(err, "process.rlimits[%zu].type: duplicate rlimit %s", i,
-					    q(table_rlimit_name(rl->resource), b));
+				return verr(err, "process.rlimits[%zu].type: duplicate rlimit %s",
+					    i, q(table_rlimit_name(rl->resource), b));
 		if (rl->soft > rl->hard)
-			return verr(err,
-				    "process.rlimits[%zu]: soft limit %llu is above hard limit %llu",
-				    i, (unsigned long long)rl->soft, (unsigned long long)rl->hard);
+			return verr(
+				err,
+				"process.rlimits[%zu]: soft limit %llu is above hard limit %llu", i,
+				(unsigned long long)rl->soft, (unsigned long long)rl->hard);
 	}
 	return 0;
 }
@@ -163,7 +163,8 @@ check_namespaces(const struct lc_spec *s, struct lc_err *err)
 		if (!l->ns[t].present || !l->ns[t].path)
 			continue;
 		if (l->ns[t].path[0] != '/')
-			return verr(err, "linux.namespaces: path %s of the %s namespace is not absolute",
+			return verr(err,
+				    "linux.namespaces: path %s of the %s namespace is not absolute",
 				    q(l->ns[t].path, b), table_ns_name((enum ns_type)t));
 	}
 	if ((l->n_uid_mappings || l->n_gid_mappings) && !l->ns[NS_USER].present)
@@ -185,7 +186,8 @@ check_namespaces(const struct lc_spec *s, struct lc_err *err)
 	}
 	/* offsets can only be written before the first process enters a new time namespace */
 	if (l->n_time_offsets && (!l->ns[NS_TIME].present || l->ns[NS_TIME].path))
-		return verr(err, "linux.timeOffsets: need a new time namespace in linux.namespaces");
+		return verr(err,
+			    "linux.timeOffsets: need a new time namespace in linux.namespaces");
 	for (size_t i = 0; i < l->n_time_offsets; i++)
 		if (l->time_offsets[i].nanosecs >= 1000000000u)
 			return verr(err, "linux.timeOffsets: nanosecs %u is not below 1000000000",
@@ -216,8 +218,9 @@ check_sysctl(const struct spec_linux *l, struct lc_err *err)
 			memset(&one, 0, sizeof(one));
 			one.ns[t].present = true;
 			if (table_sysctl_allowed(key, &one))
-				return verr(err, "linux.sysctl: %s needs %s %s namespace in "
-						 "linux.namespaces",
+				return verr(err,
+					    "linux.sysctl: %s needs %s %s namespace in "
+					    "linux.namespaces",
 					    q(key, b), t == NS_IPC ? "an" : "a",
 					    table_ns_name((enum ns_type)t));
 		}
@@ -239,12 +242,14 @@ check_seccomp(const struct spec_seccomp *sc, struct lc_err *err)
 	if (!sc->present)
 		return 0;
 	if (sc->has_default_errno_ret && !action_takes_errno(sc->default_action))
-		return verr(err, "linux.seccomp.defaultErrnoRet: not allowed with defaultAction %s "
-				 "(only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno)",
+		return verr(err,
+			    "linux.seccomp.defaultErrnoRet: not allowed with defaultAction %s "
+			    "(only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno)",
 			    table_seccomp_action_name(sc->default_action));
 	if (sc->default_action == SCMP_ACT_NOTIFY_)
-		return verr(err, "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default "
-				 "action");
+		return verr(err,
+			    "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default "
+			    "action");
 	if (sc->listener_metadata && !sc->listener_path)
 		return verr(err, "linux.seccomp.listenerMetadata: set without listenerPath");
 	for (size_t i = 0; i < sc->n_rules; i++) {
@@ -253,21 +258,25 @@ check_seccomp(const struct spec_seccomp *sc, struct lc_err *err)
 			return verr(err, "linux.seccomp.syscalls[%zu].names: must not be empty", i);
 		for (size_t n = 0; n < rule->n_names; n++)
 			if (rule->names[n][0] == '\0')
-				return verr(err, "linux.seccomp.syscalls[%zu].names[%zu]: empty name",
-					    i, n);
+				return verr(err,
+					    "linux.seccomp.syscalls[%zu].names[%zu]: empty name", i,
+					    n);
 		if (rule->has_errno_ret && !action_takes_errno(rule->action))
-			return verr(err, "linux.seccomp.syscalls[%zu].errnoRet: not allowed with "
-					 "action %s (only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an "
-					 "errno)",
+			return verr(err,
+				    "linux.seccomp.syscalls[%zu].errnoRet: not allowed with "
+				    "action %s (only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an "
+				    "errno)",
 				    i, table_seccomp_action_name(rule->action));
 		if (rule->action == SCMP_ACT_NOTIFY_ && !sc->listener_path)
-			return verr(err, "linux.seccomp.syscalls[%zu].action: SCMP_ACT_NOTIFY needs "
-					 "linux.seccomp.listenerPath",
+			return verr(err,
+				    "linux.seccomp.syscalls[%zu].action: SCMP_ACT_NOTIFY needs "
+				    "linux.seccomp.listenerPath",
 				    i);
 		for (size_t a = 0; a < rule->n_args; a++)
 			if (rule->args[a].index > 5)
-				return verr(err, "linux.seccomp.syscalls[%zu].args[%zu].index: %u is "
-						 "above 5 (syscalls have 6 arguments)",
+				return verr(err,
+					    "linux.seccomp.syscalls[%zu].args[%zu].index: %u is "
+					    "above 5 (syscalls have 6 arguments)",
 					    i, a, rule->args[a].index);
 	}
 	return 0;
@@ -336,8 +345,8 @@ lc_id_validate(const char *id, struct lc_err *err)
 	for (const char *p = id; *p; p++) {
 		unsigned char ch = (unsigned char)*p;
 		/* ASCII only, whatever the locale */
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-		    ch == '_' || ch == '+' || ch == '.' || ch == '-')
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '_' || ch == '+' || ch == '.' || ch == '-')
 			continue;
 		if (ch == '/')
 			return lc_err_setx(err, EINVAL, "invalid container id %s: contains '/'",

@@ -174,14 +174,33 @@ prepare_fds(int preserve, struct lc_err *err)
 	return 0;
 }
 
-/* After start: the last steps, in an order dictated by privilege. Limits and the
- * startContainer hooks need root; identity drops it; no_new_privs and seccomp come
- * last so that nothing of the runtime's runs under the workload's filter but execve. */
+/* Loads the prepared filter and hands the listener fd over when it has NOTIFY rules.
+ * Everything after this runs under the workload's filter; docs/seccomp.md lists it. */
 static int
-final_steps(struct container_ctx *ctx, const char *path, int sync_fd, struct lc_err *err)
+load_seccomp(struct container_ctx *ctx, const char *notify_msg, struct lc_err *err)
+{
+	int notify_fd = -1;
+	int r = seccomp_prog_load(ctx->seccomp, &notify_fd, err);
+	if (r < 0)
+		return r;
+	if (notify_fd >= 0) {
+		r = notify_send(ctx->listener_fd, notify_msg, notify_fd, err);
+		close(notify_fd);
+	}
+	return r;
+}
+
+/* After start: the last steps, in an order dictated by privilege. Limits and the
+ * startContainer hooks need root; identity drops it. The filter goes in last: with
+ * no_new_privs right before execve, so that nothing of strait's runs under it but
+ * execve; without no_new_privs loading needs CAP_SYS_ADMIN, so right before the
+ * identity and capability changes that drop it. */
+static int
+final_steps(struct container_ctx *ctx, const char *path, struct lc_err *err)
 {
 	const struct lc_spec *s = ctx->spec;
 	const struct spec_process *p = &s->process;
+	_cleanup_free_ char *notify_msg = NULL;
 	int r;
 
 	r = run_hooks(ctx, HOOK_START_CONTAINER, ST_CREATED, err);
@@ -193,18 +212,31 @@ final_steps(struct container_ctx *ctx, const char *path, int sync_fd, struct lc_
 	r = limits_apply_personality(&s->linux_, err);
 	if (r < 0)
 		return r;
-	r = caps_apply_identity(p, err);
-	if (r < 0)
-		return r;
+	if (ctx->seccomp && ctx->seccomp->needs_notify && !(notify_msg = notify_message(ctx)))
+		return lc_err_set(err, ENOMEM, "seccomp listener message");
 	r = lsm_apply_exec(p, err);
 	if (r < 0)
 		return r;
-	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return lc_err_set(err, errno, "set no_new_privs");
 	r = prepare_fds(ctx->preserve_fds, err);
 	if (r < 0)
 		return r;
-	(void)sync_fd;
+	if (!p->no_new_privileges && ctx->seccomp) {
+		r = load_seccomp(ctx, notify_msg, err);
+		if (r < 0)
+			return r;
+	}
+	r = caps_apply_identity(p, err);
+	if (r < 0)
+		return r;
+	if (p->no_new_privileges) {
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+			return lc_err_set(err, errno, "set no_new_privs");
+		if (ctx->seccomp) {
+			r = load_seccomp(ctx, notify_msg, err);
+			if (r < 0)
+				return r;
+		}
+	}
 	execve(path, p->args, p->env);
 	return lc_err_set(err, errno, "exec \"%s\"", p->args[0]);
 }
@@ -231,7 +263,7 @@ init_container(struct container_ctx *ctx, int sync_fd)
 		r = wait_for_start(statefd, &err);
 	closep(&statefd);
 	if (r >= 0)
-		r = final_steps(ctx, path, sync_fd, &err);
+		r = final_steps(ctx, path, &err);
 	/* Only failures get here. */
 	sync_send_error(sync_fd, &err);
 	dprintf(STDERR_FILENO, "strait: %s\n", err.msg);

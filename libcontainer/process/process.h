@@ -24,6 +24,8 @@ struct container_ctx {
 	struct rootfs_fds fds;
 	struct cgroup_mgr *cgroup;
 	struct seccomp_prog *seccomp; /* NULL: unconfined */
+	const struct spec_seccomp *seccomp_profile;
+	int listener_fd; /* connected to listenerPath when the filter has NOTIFY, else -1 */
 	bool no_pivot;
 	bool no_new_keyring;
 	int preserve_fds;
@@ -54,5 +56,11 @@ _Noreturn void init_container(struct container_ctx *ctx, int sync_fd);
  * (CVE-2019-5736 class). Returns the path to execve in ret_path (malloc'd). */
 int exec_resolve(const struct container_ctx *ctx, char *const *argv, char *const *envp,
 		 char **ret_path, struct lc_err *err);
+
+/* notify.c: the OCI seccomp listener protocol. notify_connect runs in the runtime;
+ * notify_message and notify_send in the container process around the filter load. */
+int notify_connect(const char *path, struct lc_err *err);
+char *notify_message(const struct container_ctx *ctx);
+int notify_send(int sock, const char *msg, int notify_fd, struct lc_err *err);
 
 #endif

@@ -41,9 +41,8 @@ roundtrip(const char *text)
 static void
 test_accessors(void)
 {
-	struct json_val *v =
-		parse("{\"s\":\"x\",\"n\":42,\"t\":true,\"f\":false,\"z\":null,"
-		      "\"a\":[1,\"two\",{}],\"o\":{\"k\":\"v\"},\"d\":1,\"d\":2}");
+	struct json_val *v = parse("{\"s\":\"x\",\"n\":42,\"t\":true,\"f\":false,\"z\":null,"
+				   "\"a\":[1,\"two\",{}],\"o\":{\"k\":\"v\"},\"d\":1,\"d\":2}");
 
 	ok(v != NULL, "object parses");
 	is_int(json_type(v), JSON_OBJECT, "root is an object");
@@ -105,10 +104,11 @@ test_integers(void)
 static void
 test_roundtrip(void)
 {
-	const char *in = "{\"args\":[{\"index\":0,\"value\":18446744073709551615,"
-			 "\"valueTwo\":9223372036854775808,\"op\":\"SCMP_CMP_MASKED_EQ\"}],"
-			 "\"neg\":-42,\"f\":1.25,\"s\":\"a\\\"b\\\\c\\nd\\u0001\",\"b\":[true,false,"
-			 "null],\"e\":{},\"ea\":[]}";
+	const char *in =
+		"{\"args\":[{\"index\":0,\"value\":18446744073709551615,"
+		"\"valueTwo\":9223372036854775808,\"op\":\"SCMP_CMP_MASKED_EQ\"}],"
+		"\"neg\":-42,\"f\":1.25,\"s\":\"a\\\"b\\\\c\\nd\\u0001\",\"b\":[true,false,"
+		"null],\"e\":{},\"ea\":[]}";
 	char *out = roundtrip(in);
 
 	is_str(out, in, "parse + json_gen_value reproduces the document exactly");
@@ -141,8 +141,9 @@ test_generator(void)
 	json_gen_arr_close(g);
 	json_gen_obj_close(g);
 	is_int(json_gen_finish(g, &out, &len), 0, "finish");
-	is_str(out, "{\"u\":18446744073709551615,\"i\":-9223372036854775808,"
-		    "\"s\":\"tab\\there \\\"q\\\"\",\"n\":null,\"a\":[true,null]}",
+	is_str(out,
+	       "{\"u\":18446744073709551615,\"i\":-9223372036854775808,"
+	       "\"s\":\"tab\\there \\\"q\\\"\",\"n\":null,\"a\":[true,null]}",
 	       "generated text");
 	is_int(len, strlen(out ? out : ""), "length matches");
 	/* what we generate parses back to the same numbers */

@@ -102,8 +102,7 @@ static void
 check_process(const struct spec_process *p)
 {
 	ok(p->present && p->terminal, "process present, terminal");
-	ok(p->has_console_size && p->console_height == 25 && p->console_width == 80,
-	   "consoleSize");
+	ok(p->has_console_size && p->console_height == 25 && p->console_width == 80, "consoleSize");
 	is_int(p->user.uid, 1000, "uid");
 	is_int(p->user.gid, 1001, "gid");
 	ok(p->user.has_umask && p->user.umask == 022, "umask");
@@ -151,8 +150,8 @@ check_mounts(const struct lc_spec *s)
 	is_int(m->n_options, 4, "original options kept");
 	m = &s->mounts[2];
 	ok(m->bind && m->rbind, "rbind is a recursive bind");
-	ok(m->flags == (MS_BIND | MS_REC | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC |
-			MS_RELATIME),
+	ok(m->flags ==
+		   (MS_BIND | MS_REC | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME),
 	   "rbind flags: %#lx", m->flags);
 	ok(m->propagation == PROP_RSLAVE && m->rro, "rslave, rro");
 	is_str(m->source, "/bundle/data/dir", "relative bind source resolved in the bundle");
@@ -259,8 +258,8 @@ check_linux(const struct spec_linux *l)
 		   strcmp(r->devices[2].access, "rwm") == 0,
 	   "b 8:* rwm");
 	ok(r->unified && strcmp(r->unified[0], "memory.high") == 0 &&
-		   strcmp(r->unified[1], "400M") == 0 && strcmp(r->unified[3], "default 100") == 0 &&
-		   r->unified[4] == NULL,
+		   strcmp(r->unified[1], "400M") == 0 &&
+		   strcmp(r->unified[3], "default 100") == 0 && r->unified[4] == NULL,
 	   "unified pairs");
 	is_int(l->n_sysctl, 3, "sysctl count");
 	is_str(l->sysctl[0].key, "net.ipv4.ip_forward", "sysctl key");
@@ -288,8 +287,7 @@ check_seccomp(const struct spec_seccomp *sc)
 	is_str(sc->listener_path, "/run/listener.sock", "listenerPath");
 	is_str(sc->listener_metadata, "meta", "listenerMetadata");
 	is_int(sc->n_rules, 10, "rules");
-	ok(sc->rules[0].n_names == 2 && strcmp(sc->rules[0].names[1], "write") == 0,
-	   "rule names");
+	ok(sc->rules[0].n_names == 2 && strcmp(sc->rules[0].names[1], "write") == 0, "rule names");
 	is_int(sc->rules[0].action, SCMP_ACT_ALLOW_, "ALLOW");
 	is_int(sc->rules[1].n_args, 2, "args count");
 	ok(sc->rules[1].args[0].value == UINT64_MAX && sc->rules[1].args[0].op == SCMP_OP_EQ,
@@ -390,8 +388,8 @@ test_errors(void)
 	is_str(parse_err("{'linux': {'seccomp': {'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': "
 			 "[{'names': ['x'], 'action': 'SCMP_ACT_ALLOW', 'args': [{'index': 0, "
 			 "'value': 18446744073709551616, 'op': 'SCMP_CMP_EQ'}]}]}}}"),
-	       "config.json: linux.seccomp.syscalls[0].args[0].value: expected integer in [0, "
-	       "18446744073709551615], got number 18446744073709551616",
+	       "config.json: linux.seccomp.syscalls[0].args[0].value: expected unsigned 64-bit "
+	       "integer, got number 18446744073709551616",
 	       "seccomp value above UINT64_MAX");
 	is_str(parse_err("{'linux': {'seccomp': {'defaultAction': 'SCMP_ACT_ALLOW', "
 			 "'architectures': ['SCMP_ARCH_X86_64', 'SCMP_ARCH_VAX']}}}"),
@@ -423,6 +421,11 @@ test_errors(void)
 	is_str(parse_err("{'process': {'cwd': '/', 'rlimits': [{'type': 'RLIMIT_CORE', "
 			 "'soft': 1}]}}"),
 	       "config.json: process.rlimits[0].hard: missing required field", "rlimit hard");
+	is_str(parse_err("{'process': {'cwd': '/', 'rlimits': [{'type': 'RLIMIT_CORE', "
+			 "'soft': -1, 'hard': 1}]}}"),
+	       "config.json: process.rlimits[0].soft: expected unsigned 64-bit integer, got "
+	       "number -1",
+	       "rlimit soft negative");
 	is_str(parse_err("{'process': {'cwd': '/', 'terminal': 'yes'}}"),
 	       "config.json: process.terminal: expected boolean, got string \"yes\"", "terminal");
 	is_str(parse_err("{'process': {'cwd': '/', 'oomScoreAdj': 1.5}}"),
@@ -461,7 +464,8 @@ test_errors(void)
 	is_str(parse_err("{'linux': {'resources': {'devices': [{'access': 'rwm'}]}}}"),
 	       "config.json: linux.resources.devices[0].allow: missing required field",
 	       "device rule allow");
-	is_str(parse_err("{'linux': {'resources': {'devices': [{'allow': true, 'access': 'rwx'}]}}}"),
+	is_str(parse_err(
+		       "{'linux': {'resources': {'devices': [{'allow': true, 'access': 'rwx'}]}}}"),
 	       "config.json: linux.resources.devices[0].access: invalid access \"rwx\" (expected "
 	       "letters from \"rwm\")",
 	       "device rule access");
@@ -489,8 +493,8 @@ test_errors(void)
 	       "personality flag");
 	is_str(parse_err("{'linux': []}"), "config.json: linux: expected object, got array",
 	       "linux type");
-	is_str(parse_err("[1]"),
-	       "config.json: expected a JSON object at the top level, got array", "top level");
+	is_str(parse_err("[1]"), "config.json: expected a JSON object at the top level, got array",
+	       "top level");
 	is_str(parse_err("{'ociVersion': 1}"),
 	       "config.json: ociVersion: expected string, got number 1", "ociVersion type");
 	is_str(parse_err("{'hostname': 'a\\nb', 'domainname': 5}"),
@@ -629,8 +633,10 @@ test_docker_profile(void)
 	}
 	size_t cap = len + 128;
 	char *cfg = malloc(cap);
-	snprintf(cfg, cap, "{\"ociVersion\": \"1.3.0\", \"root\": {\"path\": \"rootfs\"}, "
-		 "\"linux\": {\"seccomp\": %s}}", prof);
+	snprintf(cfg, cap,
+		 "{\"ociVersion\": \"1.3.0\", \"root\": {\"path\": \"rootfs\"}, "
+		 "\"linux\": {\"seccomp\": %s}}",
+		 prof);
 	free(prof);
 	int r = spec_parse(cfg, strlen(cfg), "config.json", "/b", &s, &err);
 	free(cfg);
@@ -789,7 +795,8 @@ test_default(void)
 			   "sysfs is an rbind");
 		} else {
 			ok(strcmp(s->mounts[5].type, "sysfs") == 0, "sysfs mount");
-			ok(s->linux_.resources.n_devices == 1 && !s->linux_.resources.devices[0].allow,
+			ok(s->linux_.resources.n_devices == 1 &&
+				   !s->linux_.resources.devices[0].allow,
 			   "devices denied by default");
 		}
 		spec_free(s);

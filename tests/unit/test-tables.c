@@ -129,13 +129,13 @@ test_rlimits_ns(void)
 static void
 test_seccomp(void)
 {
-	static const char *const actions[] = { "SCMP_ACT_KILL",	      "SCMP_ACT_KILL_THREAD",
+	static const char *const actions[] = { "SCMP_ACT_KILL",		"SCMP_ACT_KILL_THREAD",
 					       "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_TRAP",
-					       "SCMP_ACT_ERRNO",	      "SCMP_ACT_TRACE",
-					       "SCMP_ACT_ALLOW",	      "SCMP_ACT_LOG",
+					       "SCMP_ACT_ERRNO",	"SCMP_ACT_TRACE",
+					       "SCMP_ACT_ALLOW",	"SCMP_ACT_LOG",
 					       "SCMP_ACT_NOTIFY" };
-	static const char *const ops[] = { "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",
-					   "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
+	static const char *const ops[] = { "SCMP_CMP_NE",	"SCMP_CMP_LT", "SCMP_CMP_LE",
+					   "SCMP_CMP_EQ",	"SCMP_CMP_GE", "SCMP_CMP_GT",
 					   "SCMP_CMP_MASKED_EQ" };
 
 	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)

@@ -99,9 +99,11 @@ test_paths_hooks(void)
 	       "config.json: linux.maskedPaths[1]: \"proc/kcore\" is not an absolute path",
 	       "maskedPaths");
 	is_str(verr("{" BASE ", 'linux': {'readonlyPaths': ['']}}"),
-	       "config.json: linux.readonlyPaths[0]: \"\" is not an absolute path", "readonlyPaths");
+	       "config.json: linux.readonlyPaths[0]: \"\" is not an absolute path",
+	       "readonlyPaths");
 	is_str(verr("{" BASE ", 'hooks': {'poststart': [{'path': '/ok'}, {'path': 'rel'}]}}"),
-	       "config.json: hooks.poststart[1].path: \"rel\" is not an absolute path", "hook path");
+	       "config.json: hooks.poststart[1].path: \"rel\" is not an absolute path",
+	       "hook path");
 	is_str(verr("{" BASE ", 'hooks': {'createRuntime': [{'path': '/x', 'timeout': 0}]}}"),
 	       "config.json: hooks.createRuntime[0].timeout: must be positive, got 0",
 	       "hook timeout 0");

@@ -1,0 +1,233 @@
+/* The per-container seccomp decision (policy.h): Kubernetes semantics for privileged
+ * containers, the operator's seccomp-policy, and the check that the profile leaves
+ * strait's own last syscalls alone. Compilation itself belongs to compile.c/cache.c. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include "error.h"
+#include "json.h"
+#include "log.h"
+#include "seccomp/policy.h"
+#include "seccomp/seccomp.h"
+#include "sys.h"
+
+static const char *const source_names[] = {
+	[SECCOMP_SRC_NONE] = "none",
+	[SECCOMP_SRC_CONFIG] = "config",
+	[SECCOMP_SRC_RUNTIME_DEFAULT] = "runtime-default",
+};
+
+static const char *const mode_names[] = {
+	[SECCOMP_MODE_UNCONFINED] = "unconfined",
+	[SECCOMP_MODE_ENFORCE] = "enforce",
+	[SECCOMP_MODE_UNCONFINED_PRIVILEGED] = "unconfined-privileged",
+	[SECCOMP_MODE_AUDIT] = "audit",
+};
+
+static const char *const policy_names[] = {
+	[LC_POLICY_PERMISSIVE] = "permissive",
+	[LC_POLICY_RUNTIME_DEFAULT] = "runtime-default",
+	[LC_POLICY_RESTRICTED] = "restricted",
+};
+
+static const char *const privileged_names[] = {
+	[LC_PRIV_UNCONFINED] = "unconfined",
+	[LC_PRIV_REFUSE] = "refuse",
+	[LC_PRIV_AUDIT] = "audit",
+};
+
+/* The syscalls strait makes after the filter is loaded, by case (docs/seccomp.md).
+ * With no_new_privs the filter goes in right before execve; without it, loading needs
+ * CAP_SYS_ADMIN, so it happens before the identity and capability changes. */
+static const char *const after_load_nnp[] = { "execve", NULL };
+static const char *const after_load_privs[] = { "prctl",  "setgroups", "setresgid", "setresuid",
+						"capget", "capset",    "umask",     "execve", NULL };
+
+static int
+check_after_load(const struct seccomp_decision *d, const struct lc_spec *s, struct lc_err *err)
+{
+	const char *const *list = s->process.no_new_privileges ? after_load_nnp : after_load_privs;
+	for (; *list; list++) {
+		int r = seccomp_prog_check_syscall(d->prog, *list, NULL, err);
+		if (r < 0)
+			return lc_err_prefix(err, "config.json: linux.seccomp: strait must call %s after loading the filter (noNewPrivileges=%s)",
+					     *list, s->process.no_new_privileges ? "true" : "false");
+	}
+	/* The NOTIFY listener fd is handed over with one sendmsg before execve. */
+	if (d->prog->needs_notify) {
+		int r = seccomp_prog_check_syscall(d->prog, "sendmsg", NULL, err);
+		if (r < 0)
+			return lc_err_prefix(err, "config.json: linux.seccomp: strait must call sendmsg to hand over the listener fd");
+	}
+	return 0;
+}
+
+static bool
+fail_unknown_syscalls(const struct lc_spec *s)
+{
+	const char *v = spec_annotation(s, "run.oci.seccomp_fail_unknown_syscall");
+	return v && (!strcmp(v, "1") || !strcmp(v, "true"));
+}
+
+int
+seccomp_decide(const struct lc_spec *s, const struct lc_config *cfg, const char *cache_dir,
+	       struct seccomp_decision *d, struct lc_err *err)
+{
+	int r;
+
+	memset(d, 0, sizeof(*d));
+	d->privileged = caps_is_privileged(&s->process);
+	if (s->linux_.seccomp.present) {
+		d->source = SECCOMP_SRC_CONFIG;
+		d->profile = &s->linux_.seccomp;
+	}
+	if (cfg->seccomp_policy == LC_POLICY_RESTRICTED) {
+		if (d->privileged)
+			return lc_err_setx(err, EPERM, "seccomp-policy=restricted refuses privileged containers (the bounding set holds every capability)");
+		if (!d->profile)
+			return lc_err_setx(err, EPERM, "seccomp-policy=restricted requires a seccomp profile: config.json has no linux.seccomp");
+	}
+	if (d->privileged) {
+		/* Kubernetes: a privileged container always runs Unconfined. */
+		switch (cfg->privileged_seccomp) {
+		case LC_PRIV_REFUSE:
+			return lc_err_setx(err, EPERM, "privileged-seccomp=refuse: the container is privileged (the bounding set holds every capability)");
+		case LC_PRIV_AUDIT:
+			return lc_err_setx(err, ENOTSUP, "privileged-seccomp=audit needs seccomp observe mode, which this build of strait does not have yet");
+		case LC_PRIV_UNCONFINED:
+			break;
+		}
+		d->mode = SECCOMP_MODE_UNCONFINED_PRIVILEGED;
+		if (d->profile)
+			log_warn("privileged container: its seccomp profile is not applied (privileged-seccomp=unconfined)");
+		return 0;
+	}
+	if (!d->profile && cfg->seccomp_policy == LC_POLICY_RUNTIME_DEFAULT) {
+		r = seccomp_default_profile(&d->owned_profile);
+		if (r < 0)
+			return lc_err_set(err, r, "built-in seccomp profile");
+		d->profile = d->owned_profile;
+		d->source = SECCOMP_SRC_RUNTIME_DEFAULT;
+	}
+	if (!d->profile) {
+		d->mode = SECCOMP_MODE_UNCONFINED;
+		return 0;
+	}
+	d->mode = SECCOMP_MODE_ENFORCE;
+	r = seccomp_prepare(d->profile, cache_dir, fail_unknown_syscalls(s), &d->prog, err);
+	if (r < 0)
+		return lc_err_prefix(err, "%s", d->source == SECCOMP_SRC_CONFIG ? "config.json" : "built-in profile");
+	_cleanup_free_ char *unknown = seccomp_unknown_list(d->prog);
+	if (unknown)
+		log_warn("seccomp: syscalls unknown to libseccomp %s skipped: %s",
+			 seccomp_libseccomp_version(), unknown);
+	return check_after_load(d, s, err);
+}
+
+void
+seccomp_decision_release(struct seccomp_decision *d)
+{
+	seccomp_prog_free(d->prog);
+	d->prog = NULL;
+	if (d->owned_profile)
+		seccomp_spec_free(d->owned_profile);
+	d->owned_profile = NULL;
+}
+
+char *
+seccomp_decision_json(const struct seccomp_decision *d, const struct lc_config *cfg)
+{
+	struct json_gen *g = json_gen_new(false);
+	struct utsname u;
+	char *text = NULL;
+	size_t len;
+
+	if (!g)
+		return NULL;
+	uname(&u);
+	json_gen_obj_open(g);
+	json_gen_key(g, "source");
+	json_gen_string(g, source_names[d->source]);
+	json_gen_key(g, "mode");
+	json_gen_string(g, mode_names[d->mode]);
+	json_gen_key(g, "privileged");
+	json_gen_bool(g, d->privileged);
+	json_gen_key(g, "sha256");
+	json_gen_string(g, d->prog ? d->prog->sha256 : NULL);
+	json_gen_key(g, "rules");
+	json_gen_uint(g, d->prog ? d->prog->n_rules : 0);
+	json_gen_key(g, "unknownSkipped");
+	json_gen_arr_open(g);
+	for (char **n = d->prog ? d->prog->unknown : NULL; n && *n; n++)
+		json_gen_string(g, *n);
+	json_gen_arr_close(g);
+	json_gen_key(g, "cacheHit");
+	json_gen_bool(g, d->prog && d->prog->cache_hit);
+	json_gen_key(g, "seccompPolicy");
+	json_gen_string(g, policy_names[cfg->seccomp_policy]);
+	json_gen_key(g, "privilegedSeccomp");
+	json_gen_string(g, privileged_names[cfg->privileged_seccomp]);
+	if (d->source == SECCOMP_SRC_RUNTIME_DEFAULT) {
+		json_gen_key(g, "profileVersion");
+		json_gen_string(g, SECCOMP_DEFAULT_PROFILE_VERSION);
+	}
+	json_gen_key(g, "libseccomp");
+	json_gen_string(g, seccomp_libseccomp_version());
+	json_gen_key(g, "kernel");
+	json_gen_string(g, u.release);
+	json_gen_obj_close(g);
+	if (json_gen_finish(g, &text, &len) < 0)
+		text = NULL;
+	json_gen_free(g);
+	return text;
+}
+
+static int
+strv_push2(char ***v, const char *k, const char *val)
+{
+	size_t n = 0;
+	while (*v && (*v)[n])
+		n++;
+	char **nv = realloc(*v, (n + 3) * sizeof(char *));
+	if (!nv)
+		return -ENOMEM;
+	nv[n] = strdup(k);
+	nv[n + 1] = strdup(val);
+	nv[n + 2] = NULL;
+	*v = nv;
+	return nv[n] && nv[n + 1] ? 0 : -ENOMEM;
+}
+
+int
+seccomp_record_annotations(const char *record_json, char ***annotations)
+{
+	struct json_val *doc = NULL;
+	char jerr[128];
+	int r = 0;
+
+	if (!record_json)
+		return 0;
+	if (json_parse(record_json, strlen(record_json), &doc, jerr, sizeof(jerr)) < 0)
+		return -EINVAL;
+	for (size_t i = 0; r >= 0 && i < json_len(doc); i++) {
+		const struct json_val *v = json_value_at(doc, i);
+		char key[128], val[4096] = "";
+		snprintf(key, sizeof(key), "org.strait.seccomp.%s", json_key_at(doc, i));
+		switch (json_type(v)) {
+		case JSON_STRING: snprintf(val, sizeof(val), "%s", json_string(v)); break;
+		case JSON_BOOL: snprintf(val, sizeof(val), "%s", json_bool(v) ? "true" : "false"); break;
+		case JSON_NUMBER: snprintf(val, sizeof(val), "%s", json_number_text(v)); break;
+		case JSON_ARRAY:
+			for (size_t j = 0; j < json_len(v); j++) {
+				size_t l = strlen(val);
+				snprintf(val + l, sizeof(val) - l, "%s%s", j ? "," : "", json_string(json_at(v, j)));
+			}
+			break;
+		default: continue;
+		}
+		r = strv_push2(annotations, key, val);
+	}
+	json_free(doc);
+	return r;
+}

@@ -1,0 +1,41 @@
+/* The seccomp decision for one container: which profile (the config's, the built-in
+ * RuntimeDefault, or none), in which mode (enforce, unconfined-privileged, audit,
+ * unconfined), under the operator's settings. Made once in the runtime before clone;
+ * recorded in the state (strait seccomp status, state annotations). */
+#ifndef STRAIT_SECCOMP_POLICY_H
+#define STRAIT_SECCOMP_POLICY_H
+
+#include <stdbool.h>
+#include "spec.h"
+
+struct seccomp_prog;
+
+enum seccomp_source { SECCOMP_SRC_NONE, SECCOMP_SRC_CONFIG, SECCOMP_SRC_RUNTIME_DEFAULT };
+enum seccomp_mode { SECCOMP_MODE_UNCONFINED, SECCOMP_MODE_ENFORCE,
+		    SECCOMP_MODE_UNCONFINED_PRIVILEGED, SECCOMP_MODE_AUDIT };
+
+struct seccomp_decision {
+	enum seccomp_source source;
+	enum seccomp_mode mode;
+	bool privileged;
+	struct seccomp_prog *prog;          /* NULL: nothing is loaded */
+	struct spec_seccomp *owned_profile; /* the built-in profile when used */
+	const struct spec_seccomp *profile; /* the profile behind prog */
+};
+
+/* Decides and, when a filter applies, compiles it (through the cache under
+ * cache_dir). Errors: refusals by policy or privileged-seccomp, bad profiles, and a
+ * profile that denies a syscall strait must make after loading it. */
+int seccomp_decide(const struct lc_spec *s, const struct lc_config *cfg, const char *cache_dir,
+		   struct seccomp_decision *ret, struct lc_err *err);
+void seccomp_decision_release(struct seccomp_decision *d);
+
+/* The record as JSON (malloc'd): source, mode, privileged, sha256, rules, unknown names,
+ * policy settings, libseccomp and kernel versions. */
+char *seccomp_decision_json(const struct seccomp_decision *d, const struct lc_config *cfg);
+
+/* Adds the record to an annotations vector (k, v, ..., NULL; reallocated) under
+ * "org.strait.seccomp.*" keys, parsed back from the JSON record. */
+int seccomp_record_annotations(const char *record_json, char ***annotations);
+
+#endif
