@@ -575,9 +575,34 @@ lc_container_run(const struct lc_global *g, const struct lc_create_opts *o, int 
 }
 
 int
+lc_seccomp_default_json(char **ret_json, struct lc_err *err)
+{
+	int r = seccomp_default_profile_json(ret_json);
+	return r < 0 ? lc_err_set(err, r, "built-in seccomp profile") : 0;
+}
+
+int
 lc_spec_default(bool rootless, char **ret_json, struct lc_err *err)
 {
+	/* `strait spec` embeds the built-in RuntimeDefault profile. */
+	spec_default_seccomp_json = lc_seccomp_default_json;
 	return spec_default_json(rootless, ret_json, err);
+}
+
+int
+lc_seccomp_status(const struct lc_global *g, const char *id, char **ret_json, struct lc_err *err)
+{
+	_cleanup_state_ struct lc_state *st = NULL;
+	int r = lc_id_validate(id, err);
+	if (r < 0)
+		return r;
+	r = state_read(g->root, id, &st, err);
+	if (r < 0)
+		return r;
+	if (!st->seccomp_json)
+		return lc_err_setx(err, ENOENT, "container \"%s\" has no seccomp record", id);
+	*ret_json = TAKE_PTR(st->seccomp_json);
+	return 0;
 }
 
 void

@@ -8,7 +8,7 @@
 #include "error.h"
 #include "sys.h"
 
-static bool
+bool
 lsm_apparmor_active(void)
 {
 	struct stat st;
@@ -20,7 +20,7 @@ lsm_apparmor_active(void)
 	return fd >= 0 && read(fd, &c, 1) == 1 && c == 'Y';
 }
 
-static bool
+bool
 lsm_selinux_active(void)
 {
 	struct stat st;

@@ -39,6 +39,8 @@ int sysctl_apply(const struct spec_linux *l, struct lc_err *err);
 /* lsm.c: lsm_check (runtime) refuses apparmorProfile / selinuxLabel when that LSM is not
  * active, naming the field; lsm_apply_exec (container process, just before execve) sets
  * the exec label. */
+bool lsm_apparmor_active(void);
+bool lsm_selinux_active(void);
 int lsm_check(const struct lc_spec *s, struct lc_err *err);
 int lsm_apply_exec(const struct spec_process *p, struct lc_err *err);
 

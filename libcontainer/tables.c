@@ -590,3 +590,9 @@ table_sysctl_allowed(const char *key, const struct spec_linux *l)
 	}
 	return false;
 }
+
+const char *
+table_mount_opt_name_at(size_t i)
+{
+	return i < ARRAY_SIZE(mount_opts) ? mount_opts[i].name : NULL;
+}

@@ -57,4 +57,7 @@ unsigned long table_propagation_flags(enum mnt_propagation p);
 /* True when sysctl key is namespaced and allowed given which namespaces are new. */
 bool table_sysctl_allowed(const char *key, const struct spec_linux *l);
 
+/* The i-th known mount option name (sorted), NULL past the end: for `strait features`. */
+const char *table_mount_opt_name_at(size_t i);
+
 #endif

@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	  "      --preserve-fds N    pass N extra fds (3..3+N-1) to the container\n" },
 	{ "delete", cmd_delete, "[options] <container-id>", "delete a container and its resources",
 	  "  -f, --force             kill the container first if it is running\n" },
+	{ "features", cmd_features, "", "print the OCI features document (JSON)", NULL },
 	{ "kill", cmd_kill, "[options] <container-id> [signal]",
 	  "send a signal (default SIGTERM) to the container's init process",
 	  "  -a, --all               signal every process in the container's cgroup\n" },
@@ -30,6 +31,9 @@ static const struct command commands[] = {
 	  "  (every create option), and:\n"
 	  "  -d, --detach            return after starting, do not wait\n"
 	  "      --keep              keep the container's state after it exits\n" },
+	{ "seccomp", cmd_seccomp, "SUBCOMMAND [args]", "seccomp profiles and records",
+	  "  default                 print the built-in RuntimeDefault profile\n"
+	  "  status <container-id>   print the seccomp decision record of a container\n" },
 	{ "spec", cmd_spec, "[options]", "write a default config.json",
 	  "  -b, --bundle DIR        where to write config.json (default: current directory)\n"
 	  "      --rootless          a config for a rootless container\n" },

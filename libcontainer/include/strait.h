@@ -88,6 +88,15 @@ void lc_list_free(struct lc_list_entry *e, size_t n);
 /* spec: returns a default config.json text (malloc'd). */
 int lc_spec_default(bool rootless, char **ret_json, struct lc_err *err);
 
+/* `strait features`: the OCI features JSON (malloc'd). */
+int lc_features_json(char **ret_json, struct lc_err *err);
+/* `strait seccomp default`: the built-in RuntimeDefault profile as OCI linux.seccomp
+ * JSON (malloc'd). */
+int lc_seccomp_default_json(char **ret_json, struct lc_err *err);
+/* `strait seccomp status ID`: the seccomp decision record of a container (malloc'd). */
+int lc_seccomp_status(const struct lc_global *g, const char *id, char **ret_json,
+		      struct lc_err *err);
+
 /* The libseccomp version string, "2.5.4". */
 const char *lc_libseccomp_version(void);
 

@@ -355,6 +355,69 @@ add_rule(struct compiler *c, size_t i)
 	return 0;
 }
 
+struct name_ref {
+	const char *name;
+	size_t rule;
+};
+
+static int
+name_ref_cmp(const void *a, const void *b)
+{
+	const struct name_ref *x = a, *y = b;
+	int r = strcmp(x->name, y->name);
+
+	return r ? r : (x->rule > y->rule) - (x->rule < y->rule);
+}
+
+static uint32_t
+rule_action(const struct spec_seccomp_rule *r)
+{
+	return seccomp_action_value(r->action, r->has_errno_ret, r->errno_ret);
+}
+
+/* libseccomp lets a rule without conditions swallow, silently, every rule with
+ * conditions for the same syscall, whatever the order and the actions: "ALLOW read"
+ * plus "KILL_PROCESS read if fd == 5" compiles to ALLOW for every read. A profile that
+ * asks for such an exception would run with less than it asked for, so a name in an
+ * unconditional rule and in another rule with a different action is an error. */
+static int
+check_conflicts(struct compiler *c)
+{
+	const struct spec_seccomp *s = c->s;
+	_cleanup_free_ struct name_ref *refs = NULL;
+	size_t n = 0;
+
+	refs = calloc(c->n_names ? c->n_names : 1, sizeof(*refs));
+	if (!refs)
+		return lc_err_set(c->err, ENOMEM, "seccomp");
+	for (size_t i = 0; i < s->n_rules; i++)
+		for (size_t k = 0; k < s->rules[i].n_names; k++)
+			refs[n++] = (struct name_ref){ s->rules[i].names[k], i };
+	qsort(refs, n, sizeof(*refs), name_ref_cmp);
+	for (size_t g = 0, e; g < n; g = e) {
+		const struct spec_seccomp_rule *u = NULL;
+		size_t ui = 0;
+
+		for (e = g; e < n && strcmp(refs[e].name, refs[g].name) == 0; e++)
+			if (!u && s->rules[refs[e].rule].n_args == 0)
+				u = &s->rules[refs[e].rule], ui = refs[e].rule;
+		for (size_t k = g; u && k < e; k++) {
+			const struct spec_seccomp_rule *r = &s->rules[refs[k].rule];
+			if (rule_action(r) == rule_action(u))
+				continue;
+			size_t a = ui < refs[k].rule ? ui : refs[k].rule, b = ui ^ refs[k].rule ^ a;
+			return lc_err_setx(c->err, EINVAL,
+					   "linux.seccomp.syscalls[%zu]: \"%s\": conflicts with "
+					   "syscalls[%zu]: one of them has no argument conditions and "
+					   "another action, and libseccomp would silently drop the one "
+					   "with conditions; give both rules conditions (e.g. with "
+					   "SCMP_CMP_NE)",
+					   b, refs[k].name, a);
+		}
+	}
+	return 0;
+}
+
 static int
 strp_cmp(const void *a, const void *b)
 {
@@ -559,6 +622,9 @@ seccomp_compile(const struct spec_seccomp *s, bool fail_unknown, struct seccomp_
 	if (r < 0)
 		return r;
 	r = compiler_setup(&c);
+	if (r < 0)
+		return r;
+	r = check_conflicts(&c);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < s->n_rules; i++) {

@@ -696,7 +696,7 @@ after_notify(const struct child *c, int fd)
 	memset(&req, 0, sizeof(req));
 	if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
 		return 11;
-	if (req.data.nr != SYS_getppid || req.pid != pid)
+	if (req.data.nr != SYS_getppid || req.pid != (__u32)pid)
 		return 12;
 	resp.id = req.id;
 	resp.val = 4242;

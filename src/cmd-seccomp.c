@@ -1,0 +1,64 @@
+/* `strait seccomp SUBCOMMAND`: the built-in profile and per-container records. Later
+ * profile tools (generate, merge, diff, check) join this table. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+static int
+sc_default(struct cli *c, int argc, char **argv)
+{
+	struct lc_err err = { 0 };
+	char *json = NULL;
+	int r = cli_want_args(c, argc, argv, 0);
+	if (r)
+		return r;
+	if (lc_seccomp_default_json(&json, &err) < 0)
+		return cli_fail(&err);
+	puts(json);
+	free(json);
+	return 0;
+}
+
+static int
+sc_status(struct cli *c, int argc, char **argv)
+{
+	struct lc_err err = { 0 };
+	char *json = NULL;
+	int r = cli_want_args(c, argc, argv, 1);
+	if (r)
+		return r;
+	if (lc_seccomp_status(&c->g, argv[optind], &json, &err) < 0)
+		return cli_fail(&err);
+	puts(json);
+	free(json);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*run)(struct cli *c, int argc, char **argv);
+	const char *usage;
+} subcommands[] = {
+	{ "default", sc_default, "default              print the built-in RuntimeDefault profile" },
+	{ "status", sc_status, "status <container-id> print the seccomp decision of a container" },
+};
+
+int
+cmd_seccomp(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = { CLI_HELP_OPT, { 0 } };
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1)
+		return cli_getopt_result(c, opt);
+	if (optind >= argc)
+		return cli_failf("seccomp: missing subcommand; see 'strait seccomp --help'");
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++) {
+		if (strcmp(argv[optind], subcommands[i].name))
+			continue;
+		optind++;
+		return subcommands[i].run(c, argc, argv);
+	}
+	return cli_failf("seccomp: unknown subcommand \"%s\"; see 'strait seccomp --help'", argv[optind]);
+}
