@@ -12,6 +12,7 @@
 #include <pwd.h>
 #include <time.h>
 #include "cgroup/cgroup.h"
+#include "container.h"
 #include "error.h"
 #include "json.h"
 #include "log.h"
@@ -23,8 +24,6 @@
 #include "spec.h"
 #include "state.h"
 #include "sys.h"
-
-#define CGROUP_ROOT "/sys/fs/cgroup"
 
 static char *
 now_rfc3339(void)
@@ -68,8 +67,8 @@ write_file_atomic(const char *path, const char *text, size_t len, mode_t mode, s
 	return 0;
 }
 
-static int
-write_pid_file(const char *path, pid_t pid, struct lc_err *err)
+int
+container_write_pid_file(const char *path, pid_t pid, struct lc_err *err)
 {
 	char buf[32];
 	int n = snprintf(buf, sizeof(buf), "%d", pid);
@@ -249,7 +248,7 @@ create_container(const struct lc_global *g, const struct lc_create_opts *o, stru
 	j->st.pid_start = state_pid_start(ret->pid, NULL);
 	r = state_write(g->root, &j->st, err);
 	if (r >= 0 && o->pid_file)
-		r = write_pid_file(o->pid_file, ret->pid, err);
+		r = container_write_pid_file(o->pid_file, ret->pid, err);
 	if (r < 0) {
 		kill(ret->pid, SIGKILL);
 		waitpid(ret->pid, NULL, 0);
@@ -312,9 +311,8 @@ run_poststart(const struct lc_spec *s, const struct lc_state *st)
 		log_warn("%s", err.msg);
 }
 
-/* Loads the saved config.json of a container (for hooks after create). */
-static struct lc_spec *
-load_saved_spec(const char *root, const struct lc_state *st)
+struct lc_spec *
+container_saved_spec(const char *root, const struct lc_state *st)
 {
 	_cleanup_free_ char *dir = state_dir(root, st->id), *path = NULL, *buf = NULL;
 	struct lc_spec *s = NULL;
@@ -353,9 +351,22 @@ lc_container_start(const struct lc_global *g, const char *id, struct lc_err *err
 	r = release_fifo(dir, st, err);
 	if (r < 0)
 		return r;
-	_cleanup_spec_ struct lc_spec *s = load_saved_spec(g->root, st);
+	_cleanup_spec_ struct lc_spec *s = container_saved_spec(g->root, st);
 	run_poststart(s, st);
 	return 0;
+}
+
+enum ct_status
+container_status(const char *root, const struct lc_state *st)
+{
+	enum ct_status status = state_status(root, st);
+	struct cgroup_mgr *cg = NULL;
+	if (status != ST_RUNNING || !st->cgroup || cgroup_load(CGROUP_ROOT, st->cgroup, &cg, NULL) < 0)
+		return status;
+	if (cgroup_is_frozen(cg) == 1)
+		status = ST_PAUSED;
+	cgroup_free(cg);
+	return status;
 }
 
 int
@@ -368,7 +379,7 @@ lc_container_state(const struct lc_global *g, const char *id, char **ret_json, s
 	r = state_read(g->root, id, &st, err);
 	if (r < 0)
 		return r;
-	*ret_json = state_oci_json(st, state_status(g->root, st), true);
+	*ret_json = state_oci_json(st, container_status(g->root, st), true);
 	return *ret_json ? 0 : lc_err_set(err, ENOMEM, "state");
 }
 
@@ -464,7 +475,7 @@ destroy(const struct lc_global *g, struct lc_state *st, enum ct_status status, s
 		if (r < 0)
 			return r;
 	}
-	_cleanup_spec_ struct lc_spec *s = load_saved_spec(g->root, st);
+	_cleanup_spec_ struct lc_spec *s = container_saved_spec(g->root, st);
 	if (s && s->n_hooks[HOOK_POSTSTOP]) {
 		struct lc_err herr = { 0 };
 		_cleanup_free_ char *state = state_oci_json(st, ST_STOPPED, false);
@@ -503,10 +514,8 @@ lc_container_delete(const struct lc_global *g, const char *id, bool force, struc
 
 static int forward_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT };
 
-/* Waits for the foreground container process, forwarding signals to it. Returns the
- * exit code, or 128+N when it died of signal N. */
-static int
-wait_foreground(pid_t pid)
+int
+container_wait_foreground(pid_t pid)
 {
 	sigset_t set;
 	sigemptyset(&set);
@@ -562,7 +571,7 @@ lc_container_run(const struct lc_global *g, const struct lc_create_opts *o, int 
 		*ret_status = 0;
 		return 0;
 	}
-	int status = wait_foreground(sr.pid);
+	int status = container_wait_foreground(sr.pid);
 	if (r >= 0)
 		*ret_status = status;
 	if (!o->keep || r < 0) {
@@ -654,7 +663,7 @@ lc_container_list(const struct lc_global *g, struct lc_list_entry **ret_entries,
 			return lc_err_set(err, ENOMEM, "list");
 		}
 		e = ne;
-		enum ct_status status = state_status(g->root, st);
+		enum ct_status status = container_status(g->root, st);
 		e[n] = (struct lc_list_entry){
 			.id = strdup(st->id),
 			.pid = status == ST_STOPPED ? 0 : st->pid,

@@ -48,6 +48,7 @@ int cmd_state(struct cli *c, int argc, char **argv);
 int cmd_kill(struct cli *c, int argc, char **argv);
 int cmd_delete(struct cli *c, int argc, char **argv);
 int cmd_list(struct cli *c, int argc, char **argv);
+int cmd_exec(struct cli *c, int argc, char **argv);
 int cmd_features(struct cli *c, int argc, char **argv);
 int cmd_seccomp(struct cli *c, int argc, char **argv);
 

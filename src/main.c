@@ -20,6 +20,21 @@ static const struct command commands[] = {
 	  "      --preserve-fds N    pass N extra fds (3..3+N-1) to the container\n" },
 	{ "delete", cmd_delete, "[options] <container-id>", "delete a container and its resources",
 	  "  -f, --force             kill the container first if it is running\n" },
+	{ "exec", cmd_exec, "[options] <container-id> [command [args...]]",
+	  "run a new process inside a running container",
+	  "  -p, --process FILE      the process as an OCI process JSON object\n"
+	  "  -t, --tty               allocate a pseudo-terminal\n"
+	  "  -d, --detach            return once the process has started\n"
+	  "      --pid-file FILE     write the process pid to FILE\n"
+	  "      --console-socket S  unix socket that receives the pty master\n"
+	  "  -e, --env KEY=VALUE     add or override an environment variable\n"
+	  "      --cwd DIR           working directory inside the container\n"
+	  "  -u, --user UID[:GID]    run as this user\n"
+	  "      --additional-gids G add a supplementary group (repeatable)\n"
+	  "      --cap CAP_X         add a capability (repeatable)\n"
+	  "      --no-new-privs      set no_new_privs\n"
+	  "      --preserve-fds N    pass N extra fds (3..3+N-1)\n"
+	  "      --ignore-paused     exec even if the container is paused\n" },
 	{ "features", cmd_features, "", "print the OCI features document (JSON)", NULL },
 	{ "kill", cmd_kill, "[options] <container-id> [signal]",
 	  "send a signal (default SIGTERM) to the container's init process",

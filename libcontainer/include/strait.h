@@ -65,6 +65,23 @@ int lc_container_start(const struct lc_global *g, const char *id, struct lc_err 
  * *ret_status, after deleting the container (unless keep). */
 int lc_container_run(const struct lc_global *g, const struct lc_create_opts *o,
 		     int *ret_status, struct lc_err *err);
+struct lc_exec_opts {
+	const char *id;
+	const char *process_file;   /* --process FILE (a process object) */
+	char **args;                /* the command when no --process */
+	bool tty, detach, no_new_privs, ignore_paused;
+	const char *pid_file, *console_socket, *cwd, *user; /* user: "uid[:gid]" */
+	char **env;                 /* -e KEY=VALUE, NULL-terminated */
+	char **caps;                /* --cap CAP_X, NULL-terminated */
+	char **additional_gids;     /* --additional-gids N, NULL-terminated */
+	int preserve_fds;
+};
+/* exec: runs a new process inside a running container, with the container's
+ * namespaces, cgroup, capabilities, rlimits, no_new_privs and seccomp. In the
+ * foreground *ret_status is its exit code (or 128+signal). */
+int lc_container_exec(const struct lc_global *g, const struct lc_exec_opts *o, int *ret_status,
+		      struct lc_err *err);
+
 /* state: writes the OCI state JSON of id to ret_json (malloc'd). */
 int lc_container_state(const struct lc_global *g, const char *id, char **ret_json,
 		       struct lc_err *err);

@@ -79,6 +79,29 @@ enter_cwd(const char *cwd, struct lc_err *err)
 	return 0;
 }
 
+/* exec: the container already exists; join it (every namespace is given by path) and
+ * resolve the executable inside it. */
+static int
+setup_exec_until_ready(struct container_ctx *ctx, int fd, char **ret_path, struct lc_err *err)
+{
+	const struct lc_spec *s = ctx->spec;
+	int pid = 0;
+	int r = sync_expect_code(fd, SYNC_GO, &pid, err);
+	if (r < 0)
+		return r;
+	ctx->st->pid = pid;
+	/* setns(mnt) also moves root and cwd to the container's (pivoted) root. */
+	r = ns_child_setup(s, err);
+	if (r < 0)
+		return r;
+	if (setsid() < 0)
+		return lc_err_set(err, errno, "setsid");
+	r = enter_cwd(s->process.cwd, err);
+	if (r < 0)
+		return r;
+	return exec_resolve(ctx, s->process.args, s->process.env, ret_path, err);
+}
+
 /* Everything up to READY: the environment is complete and the executable resolved. */
 static int
 setup_until_ready(struct container_ctx *ctx, int fd, int *ret_statefd, char **ret_path,
@@ -203,9 +226,11 @@ final_steps(struct container_ctx *ctx, const char *path, struct lc_err *err)
 	_cleanup_free_ char *notify_msg = NULL;
 	int r;
 
-	r = run_hooks(ctx, HOOK_START_CONTAINER, ST_CREATED, err);
-	if (r < 0)
-		return r;
+	if (!ctx->is_exec) {
+		r = run_hooks(ctx, HOOK_START_CONTAINER, ST_CREATED, err);
+		if (r < 0)
+			return r;
+	}
 	r = limits_apply_rlimits(p, err);
 	if (r < 0)
 		return r;
@@ -251,7 +276,10 @@ init_container(struct container_ctx *ctx, int sync_fd)
 
 	/* Die with the runtime while it still drives the setup. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	r = setup_until_ready(ctx, sync_fd, &statefd, &path, &err);
+	if (ctx->is_exec)
+		r = setup_exec_until_ready(ctx, sync_fd, &path, &err);
+	else
+		r = setup_until_ready(ctx, sync_fd, &statefd, &path, &err);
 	if (r >= 0) {
 		/* create exits after READY: the process must survive it. */
 		prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
@@ -259,7 +287,7 @@ init_container(struct container_ctx *ctx, int sync_fd)
 		if (r < 0)
 			lc_err_set(&err, r, "sync with runtime");
 	}
-	if (r >= 0)
+	if (r >= 0 && !ctx->is_exec)
 		r = wait_for_start(statefd, &err);
 	closep(&statefd);
 	if (r >= 0)

@@ -163,8 +163,5 @@ seccomp_prog_check_syscall(const struct seccomp_prog *p, const char *name, const
 		return 0;
 	}
 	describe(ret, what, sizeof(what));
-	return lc_err_setx(err, EPERM,
-			   "the seccomp profile denies %s (%s), which strait must call after "
-			   "loading the filter",
-			   name, what);
+	return lc_err_setx(err, EPERM, "the seccomp profile denies %s (%s)", name, what);
 }

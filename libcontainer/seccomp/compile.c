@@ -405,13 +405,16 @@ check_conflicts(struct compiler *c)
 			const struct spec_seccomp_rule *r = &s->rules[refs[k].rule];
 			if (rule_action(r) == rule_action(u))
 				continue;
+			/* unknown names are skipped, not compiled: nothing to conflict */
+			if (seccomp_syscall_resolve_name(refs[k].name) == __NR_SCMP_ERROR)
+				break;
 			size_t a = ui < refs[k].rule ? ui : refs[k].rule, b = ui ^ refs[k].rule ^ a;
 			return lc_err_setx(c->err, EINVAL,
 					   "linux.seccomp.syscalls[%zu]: \"%s\": conflicts with "
-					   "syscalls[%zu]: one of them has no argument conditions and "
-					   "another action, and libseccomp would silently drop the one "
-					   "with conditions; give both rules conditions (e.g. with "
-					   "SCMP_CMP_NE)",
+					   "syscalls[%zu]: another action for the same syscall, and a "
+					   "rule without argument conditions overrides any other "
+					   "(libseccomp keeps only that one); give both rules "
+					   "conditions (e.g. with SCMP_CMP_NE) or drop one",
 					   b, refs[k].name, a);
 		}
 	}

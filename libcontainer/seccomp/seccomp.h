@@ -59,7 +59,8 @@ int seccomp_prog_load(const struct seccomp_prog *p, int *ret_notify_fd, struct l
 uint32_t seccomp_prog_eval(const struct seccomp_prog *p, uint32_t arch, int nr,
 			   const uint64_t *args);
 /* 0 when the filter lets the native syscall name through (ALLOW, LOG, or NOTIFY which
- * the listener decides), else -EPERM with "the seccomp profile denies <name> (...)". */
+ * the listener decides), else -EPERM with "the seccomp profile denies <name> (<what it
+ * does instead>)"; the caller says why it matters. */
 int seccomp_prog_check_syscall(const struct seccomp_prog *p, const char *name,
 			       const uint64_t *args, struct lc_err *err);
 

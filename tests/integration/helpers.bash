@@ -80,7 +80,7 @@ runtime() {
 	"$RUNTIME" --root "$ROOT" "$@" </dev/null
 }
 
-# rrun [ARGS...]: `run` of the test bundle as $CID in the foreground.
+# rrun [ARGS...]: `run` of the test bundle as $CID.
 rrun() {
 	runtime run --bundle "$BUNDLE" "$@" "$CID"
 }
@@ -88,6 +88,36 @@ rrun() {
 # rcreate [ARGS...]: `create` of the test bundle as $CID.
 rcreate() {
 	runtime create --bundle "$BUNDLE" "$@" "$CID"
+}
+
+# runq CMD...: like bats' `run --separate-stderr`, but stdout and stderr go to files
+# instead of pipes, so that a container started by CMD (create, run -d) can keep
+# them open without blocking the test. Sets status, output, stderr, and RUNQ_OUT /
+# RUNQ_ERR (the files, which keep receiving what the container writes).
+RUNQ_N=0
+runq() {
+	RUNQ_N=$((RUNQ_N + 1))
+	RUNQ_OUT=$BATS_TEST_TMPDIR/runq.$RUNQ_N.out
+	RUNQ_ERR=$BATS_TEST_TMPDIR/runq.$RUNQ_N.err
+	"$@" </dev/null >"$RUNQ_OUT" 2>"$RUNQ_ERR" && status=0 || status=$?
+	output=$(cat "$RUNQ_OUT")
+	stderr=$(cat "$RUNQ_ERR")
+	return 0
+}
+
+# create_ok [ARGS...]: creates $CID (or fails the test showing stderr). The
+# container's stdout/stderr go to $CTR_OUT / $CTR_ERR.
+create_ok() {
+	runq rcreate "$@"
+	CTR_OUT=$RUNQ_OUT CTR_ERR=$RUNQ_ERR
+	[ "$status" = 0 ] || fail "create failed ($status): $stderr"
+}
+
+# run_detached_ok [ARGS...]: `run -d` of $CID, same conventions as create_ok.
+run_detached_ok() {
+	runq rrun -d "$@"
+	CTR_OUT=$RUNQ_OUT CTR_ERR=$RUNQ_ERR
+	[ "$status" = 0 ] || fail "run -d failed ($status): $stderr"
 }
 
 # ---- bundle and config ----
@@ -354,6 +384,7 @@ common_teardown() {
 	left=$(n=40; while l=$(leftovers "${ids[@]}") && [ -n "$l" ] && [ $n -gt 0 ]; do
 		sleep 0.05; n=$((n - 1)); done; echo "$l")
 	force_cleanup "${ids[@]}"
+	rmdir /sys/fs/cgroup/*/strait-test /sys/fs/cgroup/*/strait 2>/dev/null || true
 	if [ -n "$left" ]; then
 		echo "teardown: left behind after delete --force:" >&2
 		echo "$left" >&2

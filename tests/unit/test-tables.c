@@ -177,6 +177,16 @@ test_mount_opts(void)
 	ok(table_mount_opt_from_name("async") && table_mount_opt_from_name("unbindable"),
 	   "first and last entries are found (table sorted)");
 	ok(table_mount_opt_from_name("size=64k") == NULL, "fs data is not a generic option");
+	/* bsearch needs the table sorted: check every neighbour, and that each name is found */
+	size_t n = 0, unsorted = 0, lost = 0;
+	for (const char *name, *prev = NULL; (name = table_mount_opt_name_at(n)); prev = name, n++) {
+		if (prev && strcmp(prev, name) >= 0)
+			unsorted++;
+		if (!table_mount_opt_from_name(name) ||
+		    strcmp(table_mount_opt_from_name(name)->name, name) != 0)
+			lost++;
+	}
+	ok(n >= 37 && unsorted == 0 && lost == 0, "%zu mount options, sorted, all found", n);
 	is_int(table_propagation_flags(PROP_RSHARED), MS_SHARED | MS_REC, "rshared flags");
 	is_int(table_propagation_flags(PROP_PRIVATE), MS_PRIVATE, "private flags");
 	is_int(table_propagation_flags(PROP_NONE), 0, "no propagation");
