@@ -498,9 +498,14 @@ lc_container_delete(const struct lc_global *g, const char *id, bool force, struc
 	if (r < 0)
 		return r;
 	_cleanup_close_ int lock = state_lock(g->root, id, err);
+	/* podman's cleanup relies on delete --force of a missing container succeeding. */
+	if (lock == -ENOENT && force)
+		return 0;
 	if (lock < 0)
 		return lock;
 	r = state_read(g->root, id, &st, err);
+	if (r == -ENOENT && force)
+		return 0;
 	if (r < 0)
 		return r;
 	enum ct_status status = state_status(g->root, st);

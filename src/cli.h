@@ -49,6 +49,11 @@ int cmd_kill(struct cli *c, int argc, char **argv);
 int cmd_delete(struct cli *c, int argc, char **argv);
 int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_exec(struct cli *c, int argc, char **argv);
+int cmd_pause(struct cli *c, int argc, char **argv);
+int cmd_resume(struct cli *c, int argc, char **argv);
+int cmd_ps(struct cli *c, int argc, char **argv);
+int cmd_update(struct cli *c, int argc, char **argv);
+int cmd_events(struct cli *c, int argc, char **argv);
 int cmd_features(struct cli *c, int argc, char **argv);
 int cmd_seccomp(struct cli *c, int argc, char **argv);
 

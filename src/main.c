@@ -20,6 +20,9 @@ static const struct command commands[] = {
 	  "      --preserve-fds N    pass N extra fds (3..3+N-1) to the container\n" },
 	{ "delete", cmd_delete, "[options] <container-id>", "delete a container and its resources",
 	  "  -f, --force             kill the container first if it is running\n" },
+	{ "events", cmd_events, "[options] <container-id>", "print container stats as JSON events",
+	  "      --stats             print one stats event and exit\n"
+	  "      --interval D        time between events (default 5s)\n" },
 	{ "exec", cmd_exec, "[options] <container-id> [command [args...]]",
 	  "run a new process inside a running container",
 	  "  -p, --process FILE      the process as an OCI process JSON object\n"
@@ -42,6 +45,10 @@ static const struct command commands[] = {
 	{ "list", cmd_list, "[options]", "list containers",
 	  "  -f, --format FMT        table (default) or json\n"
 	  "  -q, --quiet             print only the IDs\n" },
+	{ "pause", cmd_pause, "<container-id>", "freeze every process of a container", NULL },
+	{ "ps", cmd_ps, "[options] <container-id> [ps options]", "list the processes of a container",
+	  "  -f, --format FMT        table (default, through ps -ef) or json (pids)\n" },
+	{ "resume", cmd_resume, "<container-id>", "thaw a paused container", NULL },
 	{ "run", cmd_run, "[options] <container-id>", "create and start a container",
 	  "  (every create option), and:\n"
 	  "  -d, --detach            return after starting, do not wait\n"
@@ -54,6 +61,13 @@ static const struct command commands[] = {
 	  "      --rootless          a config for a rootless container\n" },
 	{ "start", cmd_start, "<container-id>", "start a created container", NULL },
 	{ "state", cmd_state, "<container-id>", "print the state of a container as JSON", NULL },
+	{ "update", cmd_update, "[options] <container-id>", "change the resource limits of a container",
+	  "  -r, --resources FILE    a linux.resources JSON object (- for stdin)\n"
+	  "      --memory N          memory limit (k, m, g suffixes)\n"
+	  "      --memory-reservation N, --memory-swap N\n"
+	  "      --cpu-shares N, --cpu-quota N, --cpu-period N\n"
+	  "      --cpuset-cpus LIST, --cpuset-mems LIST\n"
+	  "      --pids-limit N, --blkio-weight N\n" },
 };
 
 static const struct command *current;

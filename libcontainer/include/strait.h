@@ -82,6 +82,18 @@ struct lc_exec_opts {
 int lc_container_exec(const struct lc_global *g, const struct lc_exec_opts *o, int *ret_status,
 		      struct lc_err *err);
 
+/* pause/resume: freeze or thaw every process of a running container. */
+int lc_container_pause(const struct lc_global *g, const char *id, bool pause, struct lc_err *err);
+/* ps: the pids in the container's cgroup (malloc'd). */
+int lc_container_pids(const struct lc_global *g, const char *id, pid_t **ret, size_t *ret_n,
+		      struct lc_err *err);
+/* update: applies a linux.resources JSON object (text) to a created/running container. */
+int lc_container_update(const struct lc_global *g, const char *id, const char *resources_json,
+			struct lc_err *err);
+/* events: one stats event as runc prints it ({"type":"stats","id":..,"data":{..}}). */
+int lc_container_stats_json(const struct lc_global *g, const char *id, char **ret_json,
+			    struct lc_err *err);
+
 /* state: writes the OCI state JSON of id to ret_json (malloc'd). */
 int lc_container_state(const struct lc_global *g, const char *id, char **ret_json,
 		       struct lc_err *err);

@@ -1,8 +1,8 @@
 /* strait's built-in RuntimeDefault profile, written from the kernel's syscall tables
  * (arch/x86/entry/syscalls/syscall_{64,32}.tbl) up to futex_requeue (456), the newest
- * syscall libseccomp 2.5.4 knows. Default: SCMP_ACT_ERRNO(EPERM); newer syscalls get
- * ENOSYS from the version-skew rule (bpf.c). Groups below say why each family is in or
- * out; the policy helpers (spec, CLI) only see seccomp_default_profile(). */
+ * syscall Debian 12's libseccomp 2.5.4 knows (a name it does not know would only be
+ * skipped with a warning). Default: SCMP_ACT_ERRNO(EPERM); newer syscalls get ENOSYS
+ * from the version-skew rule (bpf.c). Groups below say why each family is in or out. */
 #include <errno.h>
 #include <seccomp.h>
 #include <stdlib.h>

@@ -663,7 +663,9 @@ run_child(const struct child *c)
 			fflush(stdout);
 			_exit(91);
 		}
-		_exit(c->after(c, fd));
+		/* exit_group directly: a sanitizer's _exit hook would make syscalls the
+		 * strict test profiles deny */
+		syscall(SYS_exit_group, c->after(c, fd));
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)
 		return -1;
@@ -982,6 +984,8 @@ test_concurrent(void)
 	pid_t pids[4];
 
 	snprintf(dir, sizeof(dir), "%s/concurrent", cache_root);
+	ftruncate(log_fd, 0);
+	lseek(log_fd, 0, SEEK_SET);
 	cache_profile(&p, 77);
 	struct seccomp_prog *ref = compile(&p, false, NULL);
 	if (pipe(go) < 0)
@@ -1014,9 +1018,8 @@ test_concurrent(void)
 	is_int(fails, 0, "4 concurrent writers x 25 prepares all got the right program");
 	is_int(count_entries(dir, &tmp), 1, "one entry after concurrent writers");
 	is_int(tmp, 0, "no temp files left behind");
-	has_str(log_text(), "", "log readable");
-	ok(strstr(log_text(), "corrupt") == NULL && strstr(log_text(), "truncated") == NULL,
-	   "no reader ever saw a partial entry");
+	ok(strstr(log_text(), "rebuilding") == NULL && strstr(log_text(), "seccomp cache") == NULL,
+	   "no reader ever saw a partial entry, no write failed: %s", log_text());
 	seccomp_prog_free(ref);
 }
 
