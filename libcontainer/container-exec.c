@@ -16,6 +16,7 @@
 #include "seccomp/policy.h"
 #include "seccomp/seccomp.h"
 #include "tables.h"
+#include "terminal.h"
 
 static int
 read_file(const char *path, char **ret, size_t *ret_len, struct lc_err *err)
@@ -196,6 +197,7 @@ exec_job_cleanup(struct exec_job *j)
 	seccomp_decision_release(&j->seccomp);
 	cgroup_free(j->cgroup);
 	closep(&j->ctx.listener_fd);
+	closep(&j->ctx.console_fd);
 	state_free(j->st);
 }
 
@@ -253,6 +255,7 @@ exec_prepare(const struct lc_global *g, const struct lc_exec_opts *o, struct exe
 		.seccomp = j->seccomp.prog,
 		.seccomp_profile = j->seccomp.profile,
 		.listener_fd = -1,
+		.console_fd = -1,
 		.preserve_fds = o->preserve_fds,
 		.console_socket = o->console_socket,
 		.self_dev = self.st_dev,
@@ -261,6 +264,14 @@ exec_prepare(const struct lc_global *g, const struct lc_exec_opts *o, struct exe
 		.is_exec = true,
 		.target_pid = j->st->pid,
 	};
+	if (j->spec->process.terminal) {
+		if (o->console_socket)
+			j->ctx.console_fd = terminal_connect(o->console_socket, err);
+		else if (o->detach)
+			j->ctx.console_fd = lc_err_setx(err, EINVAL, "exec: --tty with --detach needs --console-socket");
+		if (j->ctx.console_fd < 0 && (o->console_socket || o->detach))
+			return j->ctx.console_fd;
+	}
 	if (j->seccomp.prog && j->seccomp.prog->needs_notify) {
 		j->ctx.listener_fd = notify_connect(j->seccomp.profile->listener_path, err);
 		if (j->ctx.listener_fd < 0)
@@ -273,7 +284,7 @@ int
 lc_container_exec(const struct lc_global *g, const struct lc_exec_opts *o, int *ret_status,
 		  struct lc_err *err)
 {
-	struct exec_job j = { .ctx.listener_fd = -1 };
+	struct exec_job j = { .ctx.listener_fd = -1, .ctx.console_fd = -1 };
 	struct spawn_result sr;
 	int r = exec_prepare(g, o, &j, err);
 	if (r >= 0)
@@ -292,10 +303,12 @@ lc_container_exec(const struct lc_global *g, const struct lc_exec_opts *o, int *
 	if (r >= 0 && o->detach) {
 		*ret_status = 0;
 	} else {
-		int status = container_wait_foreground(sr.pid);
+		int status = sr.pty_master >= 0 ? terminal_relay(sr.pid, sr.pty_master)
+						: container_wait_foreground(sr.pid);
 		if (r >= 0)
 			*ret_status = status;
 	}
+	closep(&sr.pty_master);
 	exec_job_cleanup(&j);
 	return r;
 }

@@ -24,6 +24,7 @@
 #include "spec.h"
 #include "state.h"
 #include "sys.h"
+#include "terminal.h"
 
 static char *
 now_rfc3339(void)
@@ -117,6 +118,7 @@ create_job_cleanup(struct create_job *j, const struct lc_global *g, bool failed)
 		mounts_plan_free(j->ctx.plan);
 	rootfs_fds_close(&j->ctx.fds);
 	closep(&j->ctx.listener_fd);
+	closep(&j->ctx.console_fd);
 	seccomp_decision_release(&j->seccomp);
 	free(j->st.seccomp_json);
 	free(j->st.created);
@@ -155,8 +157,8 @@ prepare_seccomp(const struct lc_global *g, struct create_job *j, struct lc_err *
 
 /* Everything create does before the clone, in the runtime. */
 static int
-create_prepare(const struct lc_global *g, const struct lc_create_opts *o, struct create_job *j,
-	       struct lc_err *err)
+create_prepare(const struct lc_global *g, const struct lc_create_opts *o, bool interactive,
+	       struct create_job *j, struct lc_err *err)
 {
 	struct stat self;
 	int r;
@@ -172,6 +174,8 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, struct
 		return r;
 	if (!j->spec->process.present || !j->spec->process.args)
 		return lc_err_setx(err, EINVAL, "config.json: process: required to create a container");
+	if (j->spec->process.terminal && !o->console_socket && !interactive)
+		return lc_err_setx(err, EINVAL, "config.json: process.terminal is true: --console-socket is required unless run in the foreground");
 	r = lsm_check(j->spec, err);
 	if (r < 0)
 		return r;
@@ -227,6 +231,11 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, struct
 	j->ctx.no_new_keyring = o->no_new_keyring;
 	j->ctx.preserve_fds = o->preserve_fds;
 	j->ctx.console_socket = o->console_socket;
+	if (j->spec->process.terminal && o->console_socket) {
+		j->ctx.console_fd = terminal_connect(o->console_socket, err);
+		if (j->ctx.console_fd < 0)
+			return j->ctx.console_fd;
+	}
 	j->ctx.self_dev = self.st_dev;
 	j->ctx.self_ino = self.st_ino;
 	return 0;
@@ -235,10 +244,10 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, struct
 /* create, shared by lc_container_create and lc_container_run. On success the process
  * waits on exec.fifo and *ret holds its pid and the sync socket. */
 static int
-create_container(const struct lc_global *g, const struct lc_create_opts *o, struct create_job *j,
-		 struct spawn_result *ret, struct lc_err *err)
+create_container(const struct lc_global *g, const struct lc_create_opts *o, bool interactive,
+		 struct create_job *j, struct spawn_result *ret, struct lc_err *err)
 {
-	int r = create_prepare(g, o, j, err);
+	int r = create_prepare(g, o, interactive, j, err);
 	if (r < 0)
 		return r;
 	r = spawn_container(&j->ctx, ret, err);
@@ -260,9 +269,9 @@ create_container(const struct lc_global *g, const struct lc_create_opts *o, stru
 int
 lc_container_create(const struct lc_global *g, const struct lc_create_opts *o, struct lc_err *err)
 {
-	struct create_job j = { .ctx.listener_fd = -1 };
+	struct create_job j = { .ctx.listener_fd = -1, .ctx.console_fd = -1 };
 	struct spawn_result sr;
-	int r = create_container(g, o, &j, &sr, err);
+	int r = create_container(g, o, false, &j, &sr, err);
 	if (r >= 0)
 		close(sr.sync_fd);
 	create_job_cleanup(&j, g, r < 0);
@@ -550,9 +559,9 @@ int
 lc_container_run(const struct lc_global *g, const struct lc_create_opts *o, int *ret_status,
 		 struct lc_err *err)
 {
-	struct create_job j = { .ctx.listener_fd = -1 };
+	struct create_job j = { .ctx.listener_fd = -1, .ctx.console_fd = -1 };
 	struct spawn_result sr;
-	int r = create_container(g, o, &j, &sr, err);
+	int r = create_container(g, o, !o->detach, &j, &sr, err);
 	if (r < 0) {
 		create_job_cleanup(&j, g, true);
 		return r;
@@ -576,7 +585,9 @@ lc_container_run(const struct lc_global *g, const struct lc_create_opts *o, int 
 		*ret_status = 0;
 		return 0;
 	}
-	int status = container_wait_foreground(sr.pid);
+	int status = sr.pty_master >= 0 ? terminal_relay(sr.pid, sr.pty_master)
+					: container_wait_foreground(sr.pid);
+	closep(&sr.pty_master);
 	if (r >= 0)
 		*ret_status = status;
 	if (!o->keep || r < 0) {

@@ -10,7 +10,8 @@
 #include "strait.h"
 
 /* Opens path (absolute or relative, interpreted inside rootfd) with flags (must include
- * O_CLOEXEC; typically O_PATH). Symlinks are resolved as if rootfd were "/". */
+ * O_CLOEXEC; typically O_PATH; O_CREAT is refused). Symlinks and ".." are resolved as if
+ * rootfd were "/"; /proc magic links (fd/N, root, cwd, exe, ...) fail with -ELOOP. */
 int path_open_in_root(int rootfd, const char *path, int flags, int *ret_fd, struct lc_err *err);
 
 /* Creates every missing directory of path inside rootfd (mode), then returns an O_PATH

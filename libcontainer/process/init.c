@@ -20,6 +20,7 @@
 #include "seccomp/seccomp.h"
 #include "state.h"
 #include "sys.h"
+#include "terminal.h"
 
 #ifndef KEYCTL_JOIN_SESSION_KEYRING
 #define KEYCTL_JOIN_SESSION_KEYRING 1
@@ -96,6 +97,11 @@ setup_exec_until_ready(struct container_ctx *ctx, int fd, char **ret_path, struc
 		return r;
 	if (setsid() < 0)
 		return lc_err_set(err, errno, "setsid");
+	if (s->process.terminal) {
+		r = terminal_setup(&s->process, false, ctx->console_fd, fd, err);
+		if (r < 0)
+			return r;
+	}
 	r = enter_cwd(s->process.cwd, err);
 	if (r < 0)
 		return r;
@@ -165,6 +171,11 @@ setup_until_ready(struct container_ctx *ctx, int fd, int *ret_statefd, char **re
 	r = sysctl_apply(&s->linux_, err);
 	if (r < 0)
 		return r;
+	if (s->process.terminal) {
+		r = terminal_setup(&s->process, true, ctx->console_fd, fd, err);
+		if (r < 0)
+			return r;
+	}
 	r = enter_cwd(s->process.cwd, err);
 	if (r < 0)
 		return r;

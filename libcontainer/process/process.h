@@ -30,6 +30,7 @@ struct container_ctx {
 	bool no_new_keyring;
 	int preserve_fds;
 	const char *console_socket;
+	int console_fd; /* connected --console-socket, or -1 (the master goes to the runtime) */
 	dev_t self_dev; /* the strait binary, for the exec-chain check */
 	ino_t self_ino;
 	struct lc_state *st; /* id, bundle, annotations; pid is filled in after clone */
@@ -40,6 +41,7 @@ struct container_ctx {
 
 struct spawn_result {
 	pid_t pid;
+	int pty_master; /* terminal without console socket: the master, else -1 */
 	int sync_fd; /* kept open by `run` until execve (EOF == the workload started) */
 };
 

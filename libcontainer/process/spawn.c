@@ -59,7 +59,7 @@ has_runtime_hooks(const struct lc_spec *s)
 
 /* Runtime half of the handshake, after clone. */
 static int
-drive_child(struct container_ctx *ctx, pid_t pid, int fd, struct lc_err *err)
+drive_child(struct container_ctx *ctx, pid_t pid, int fd, int *ret_master, struct lc_err *err)
 {
 	const struct lc_spec *s = ctx->spec;
 	int r;
@@ -106,6 +106,12 @@ drive_child(struct container_ctx *ctx, pid_t pid, int fd, struct lc_err *err)
 		if (r < 0)
 			return lc_err_set(err, r, "sync with container process");
 	}
+	if (s->process.terminal && ctx->console_fd < 0) {
+		r = sync_expect_fd(fd, SYNC_PTY, err);
+		if (r < 0)
+			return r;
+		*ret_master = r;
+	}
 	return sync_expect(fd, SYNC_READY, err);
 }
 
@@ -137,10 +143,12 @@ spawn_container(struct container_ctx *ctx, struct spawn_result *ret, struct lc_e
 		close(sp[0]);
 		return lc_err_set(err, clone_errno, "clone container process");
 	}
-	r = drive_child(ctx, pid, sp[0], err);
+	ret->pty_master = -1;
+	r = drive_child(ctx, pid, sp[0], &ret->pty_master, err);
 	if (r < 0) {
 		kill_and_reap(pid);
 		close(sp[0]);
+		closep(&ret->pty_master);
 		return r;
 	}
 	ret->pid = pid;

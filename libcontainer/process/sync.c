@@ -72,3 +72,46 @@ sync_expect_code(int fd, enum sync_type want, int *ret_code, struct lc_err *err)
 		*ret_code = m.code;
 	return 0;
 }
+
+int
+sync_send_fd(int fd, enum sync_type type, int payload_fd)
+{
+	struct sync_msg m = { .type = type };
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = &m, .iov_len = offsetof(struct sync_msg, text) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &payload_fd, sizeof(int));
+	return sendmsg(fd, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
+int
+sync_expect_fd(int fd, enum sync_type want, struct lc_err *err)
+{
+	struct sync_msg m = { 0 };
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	ssize_t n;
+	do
+		n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return lc_err_set(err, errno, "sync with container process");
+	if (n == 0)
+		return lc_err_setx(err, EPIPE, "container process exited during setup");
+	m.text[sizeof(m.text) - 1] = '\0';
+	if (m.type == SYNC_ERROR)
+		return lc_err_setx(err, m.code, "%s", m.text);
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	if (m.type != (int)want || !c || c->cmsg_type != SCM_RIGHTS)
+		return lc_err_setx(err, EPROTO, "sync: expected message %d with an fd, got %d", want, m.type);
+	int payload;
+	memcpy(&payload, CMSG_DATA(c), sizeof(int));
+	return payload;
+}

@@ -9,6 +9,7 @@
  *   run prestart, createRuntime
  *   HOOKS_DONE ----------------------------> createContainer hooks, pivot, finalize, sysctl, cwd,
  *                                            resolve the executable
+ *          <-------------------------------- PTY + fd    (terminal with no console socket)
  *          <-------------------------------- READY
  *   (create exits / run opens exec.fifo)     block on exec.fifo; then startContainer hooks,
  *                                            limits, identity, caps, seccomp, execve
@@ -19,7 +20,7 @@
 
 #include "strait.h"
 
-enum sync_type { SYNC_GO = 1, SYNC_HOOKS, SYNC_HOOKS_DONE, SYNC_READY, SYNC_ERROR };
+enum sync_type { SYNC_GO = 1, SYNC_HOOKS, SYNC_HOOKS_DONE, SYNC_READY, SYNC_ERROR, SYNC_PTY };
 
 struct sync_msg {
 	int type;
@@ -31,6 +32,10 @@ int sync_send(int fd, enum sync_type type);
 /* Sends a message carrying one integer (GO carries the container pid as the runtime sees it). */
 int sync_send_code(int fd, enum sync_type type, int code);
 int sync_send_error(int fd, const struct lc_err *err);
+/* Sends a message of type with one fd attached (SCM_RIGHTS). */
+int sync_send_fd(int fd, enum sync_type type, int payload_fd);
+/* Waits for a message of type want carrying an fd; returns the fd (close-on-exec). */
+int sync_expect_fd(int fd, enum sync_type want, struct lc_err *err);
 /* Receives one message. Returns 0 on EOF (peer closed), 1 on a message, -errno. */
 int sync_recv(int fd, struct sync_msg *ret);
 /* Waits for a message of type want. An ERROR message becomes err; EOF is reported as

@@ -75,9 +75,11 @@ cgroup2_mount() {
 
 # ---- the runtime ----
 
-# runtime ARGS...: the runtime under test with this test's state root.
+# runtime ARGS...: the runtime under test with this test's state root. The marker in
+# its environment is inherited by a container's init until it execs the user's
+# program (whose env has the marker too), so teardown finds leftovers either way.
 runtime() {
-	"$RUNTIME" --root "$ROOT" "$@" </dev/null
+	STRAIT_TEST_MARK=$MARK "$RUNTIME" --root "$ROOT" "$@" </dev/null
 }
 
 # rrun [ARGS...]: `run` of the test bundle as $CID.
@@ -192,9 +194,20 @@ update_config() {
 	jq "$filter" "$@" <"$cfg" >"$cfg.tmp" && mv "$cfg.tmp" "$cfg"
 }
 
+# json_array ARG...: prints the arguments as a JSON array of strings (jq would parse
+# an argument such as "-c" as its own option, so each one travels on stdin).
+json_array() {
+	local a sep= out='['
+	for a in "$@"; do
+		out+=$sep$(printf '%s' "$a" | jq -Rs .)
+		sep=,
+	done
+	echo "$out]"
+}
+
 # set_args ARG...: sets process.args.
 set_args() {
-	update_config '.process.args = $ARGS.positional' --args "$@"
+	update_config '.process.args = $a' --argjson a "$(json_array "$@")"
 }
 
 # add_mount DEST TYPE SOURCE [OPTION...]: appends a mount (options omitted when none).
@@ -202,8 +215,8 @@ add_mount() {
 	local dest=$1 type=$2 src=$3
 	shift 3
 	if [ $# -gt 0 ]; then
-		update_config '.mounts += [{destination: $d, type: $t, source: $s,
-			options: $ARGS.positional}]' --arg d "$dest" --arg t "$type" --arg s "$src" --args "$@"
+		update_config '.mounts += [{destination: $d, type: $t, source: $s, options: $o}]' \
+			--arg d "$dest" --arg t "$type" --arg s "$src" --argjson o "$(json_array "$@")"
 	else
 		update_config '.mounts += [{destination: $d, type: $t, source: $s}]' \
 			--arg d "$dest" --arg t "$type" --arg s "$src"
@@ -325,9 +338,10 @@ leftovers() {
 	return 0
 }
 
-# PIDs of live processes whose environment carries this test's marker.
+# PIDs of live processes whose environment carries this test's marker (or, as runc's
+# init has a scrubbed environment, a variable pointing into this test's state root).
 marked_pids() {
-	grep -lsF -- "STRAIT_TEST_MARK=$MARK" /proc/[0-9]*/environ 2>/dev/null |
+	grep -lsF -e "STRAIT_TEST_MARK=$MARK" -e "=$ROOT/" /proc/[0-9]*/environ 2>/dev/null |
 		cut -d/ -f3 | grep -vx "$$" || true
 }
 
