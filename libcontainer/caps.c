@@ -130,25 +130,31 @@ caps_set_eip(uint64_t eff, uint64_t inh, uint64_t prm, struct lc_err *err)
 }
 
 static int
-caps_set_ambient(uint64_t amb, struct lc_err *err)
+caps_set_ambient(uint64_t amb, uint64_t allowed, struct lc_err *err)
 {
+	char skipped[512] = "";
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0) {
 		/* Kernels without ambient capabilities: fine unless some are asked for. */
-		if (errno == EINVAL && amb == 0)
-			return 0;
 		return lc_err_set(err, errno, "clear the ambient capability set");
 	}
 	for (int cap = 0; cap < 64; cap++) {
 		if (!(amb & (UINT64_C(1) << cap)))
 			continue;
-		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)cap, 0, 0) < 0) {
-			const char *name = table_cap_name(cap);
-			return lc_err_set(err, errno,
-					  "raise ambient capability %s (%d), which must also be "
-					  "permitted and inheritable",
-					  name ? name : "?", cap);
+		const char *name = table_cap_name(cap);
+		/* The kernel only raises what is both permitted and inheritable. runc's
+		 * default spec asks for ambient capabilities without inheritable ones; like
+		 * runc, strait goes on, and says in one line what it skipped. */
+		if (!(allowed & (UINT64_C(1) << cap))) {
+			size_t l = strlen(skipped);
+			snprintf(skipped + l, sizeof(skipped) - l, "%s%s", l ? ", " : "", name ? name : "?");
+			continue;
 		}
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)cap, 0, 0) < 0)
+			return lc_err_set(err, errno, "raise ambient capability %s (%d)", name ? name : "?", cap);
 	}
+	if (skipped[0])
+		log_warn("process.capabilities.ambient: not raised (not both permitted and inheritable): %s",
+			 skipped);
 	return 0;
 }
 
@@ -204,7 +210,7 @@ caps_apply_identity(const struct spec_process *p, struct lc_err *err)
 	if (r < 0)
 		return r;
 	/* Ambient raises need the cap in both permitted and inheritable: after capset. */
-	r = caps_set_ambient(set[CAPSET_AMBIENT], err);
+	r = caps_set_ambient(set[CAPSET_AMBIENT], set[CAPSET_PERMITTED] & set[CAPSET_INHERITABLE], err);
 	if (r < 0)
 		return r;
 

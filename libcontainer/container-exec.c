@@ -256,6 +256,7 @@ exec_prepare(const struct lc_global *g, const struct lc_exec_opts *o, struct exe
 		.seccomp_profile = j->seccomp.profile,
 		.listener_fd = -1,
 		.console_fd = -1,
+		.state_dirfd = -1,
 		.preserve_fds = o->preserve_fds,
 		.console_socket = o->console_socket,
 		.self_dev = self.st_dev,
@@ -284,7 +285,7 @@ int
 lc_container_exec(const struct lc_global *g, const struct lc_exec_opts *o, int *ret_status,
 		  struct lc_err *err)
 {
-	struct exec_job j = { .ctx.listener_fd = -1, .ctx.console_fd = -1 };
+	struct exec_job j = { .ctx.listener_fd = -1, .ctx.console_fd = -1, .ctx.state_dirfd = -1 };
 	struct spawn_result sr;
 	int r = exec_prepare(g, o, &j, err);
 	if (r >= 0)

@@ -119,6 +119,7 @@ create_job_cleanup(struct create_job *j, const struct lc_global *g, bool failed)
 	rootfs_fds_close(&j->ctx.fds);
 	closep(&j->ctx.listener_fd);
 	closep(&j->ctx.console_fd);
+	closep(&j->ctx.state_dirfd);
 	seccomp_decision_release(&j->seccomp);
 	free(j->st.seccomp_json);
 	free(j->st.created);
@@ -203,7 +204,9 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, bool i
 	_cleanup_free_ char *fifo = NULL;
 	if (asprintf(&fifo, "%s/exec.fifo", j->dir) < 0)
 		return lc_err_set(err, ENOMEM, "create");
-	if (mkfifo(fifo, 0622) < 0)
+	/* Writable by the container's root even when a user namespace maps it to an
+	 * unprivileged host uid (chmod: mkfifo's mode is filtered by the umask). */
+	if (mkfifo(fifo, 0622) < 0 || chmod(fifo, 0622) < 0)
 		return lc_err_set(err, errno, "mkfifo %s", fifo);
 	r = mounts_plan(j->spec, &j->ctx.plan, err);
 	if (r < 0)
@@ -225,7 +228,9 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, bool i
 	j->ctx.spec = j->spec;
 	j->ctx.id = o->id;
 	j->ctx.root = g->root;
-	j->ctx.state_dir = j->dir;
+	j->ctx.state_dirfd = open(j->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (j->ctx.state_dirfd < 0)
+		return lc_err_set(err, errno, "open %s", j->dir);
 	j->ctx.st = &j->st;
 	j->ctx.no_pivot = o->no_pivot;
 	j->ctx.no_new_keyring = o->no_new_keyring;
@@ -269,7 +274,7 @@ create_container(const struct lc_global *g, const struct lc_create_opts *o, bool
 int
 lc_container_create(const struct lc_global *g, const struct lc_create_opts *o, struct lc_err *err)
 {
-	struct create_job j = { .ctx.listener_fd = -1, .ctx.console_fd = -1 };
+	struct create_job j = { .ctx.listener_fd = -1, .ctx.console_fd = -1, .ctx.state_dirfd = -1 };
 	struct spawn_result sr;
 	int r = create_container(g, o, false, &j, &sr, err);
 	if (r >= 0)
@@ -300,7 +305,8 @@ release_fifo(const char *dir, const struct lc_state *st, struct lc_err *err)
 		}
 		if (n < 0 && errno != EINTR)
 			return lc_err_set(err, errno, "poll %s", fifo);
-		if (state_pid_start(st->pid, NULL) != st->pid_start)
+		bool zombie = false;
+		if (state_pid_start(st->pid, &zombie) != st->pid_start || zombie)
 			return lc_err_setx(err, ESRCH, "container process exited before start");
 	}
 	unlink(fifo);
@@ -559,7 +565,7 @@ int
 lc_container_run(const struct lc_global *g, const struct lc_create_opts *o, int *ret_status,
 		 struct lc_err *err)
 {
-	struct create_job j = { .ctx.listener_fd = -1, .ctx.console_fd = -1 };
+	struct create_job j = { .ctx.listener_fd = -1, .ctx.console_fd = -1, .ctx.state_dirfd = -1 };
 	struct spawn_result sr;
 	int r = create_container(g, o, !o->detach, &j, &sr, err);
 	if (r < 0) {

@@ -157,11 +157,9 @@ setup_until_ready(struct container_ctx *ctx, int fd, int *ret_statefd, char **re
 	r = run_hooks(ctx, HOOK_CREATE_CONTAINER, ST_CREATING, err);
 	if (r < 0)
 		return r;
-	/* The state dir is opened before pivot_root, as O_PATH: it is only used to open
-	 * exec.fifo, then closed well before execve. */
-	*ret_statefd = open(ctx->state_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (*ret_statefd < 0)
-		return lc_err_set(err, errno, "open %s", ctx->state_dir);
+	/* The state dir fd (O_PATH, from the runtime) is only used to open exec.fifo, and
+	 * closed well before execve. */
+	*ret_statefd = TAKE_FD(ctx->state_dirfd);
 	r = rootfs_pivot(s, ctx->no_pivot, err);
 	if (r < 0)
 		return r;

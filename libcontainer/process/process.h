@@ -19,7 +19,8 @@ struct container_ctx {
 	const struct lc_spec *spec;
 	const char *id;
 	const char *root;      /* state root */
-	const char *state_dir; /* <root>/<id> */
+	int state_dirfd; /* <root>/<id>, O_PATH, opened by the runtime: the container's root in a
+			  * user namespace may not traverse the 0700 state root */
 	struct mount_plan *plan;
 	struct rootfs_fds fds;
 	struct cgroup_mgr *cgroup;

@@ -209,6 +209,9 @@ load helpers
 }
 
 @test "concurrent create of one ID: exactly one wins" {
+	# runc 1.1.5 loses this race now and then: both creates fail, or the loser's init
+	# and cgroups leak.
+	strait_only "runc 1.1.5 fails this race"
 	set_args /bin/probe sleep
 	local i
 	for i in 1 2 3 4 5; do

@@ -57,6 +57,9 @@ sc_teardown() {
 		kill "$LISTENER_PID" 2>/dev/null || true
 		wait "$LISTENER_PID" 2>/dev/null || true
 	fi
+	# The compiled-filter cache lives in the state root but is not a container:
+	# common_teardown would take it for a leftover state dir.
+	[ -n "${ROOT:-}" ] && rm -rf "$ROOT/@seccomp-cache"
 	common_teardown
 }
 

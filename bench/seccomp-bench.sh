@@ -1,0 +1,240 @@
+#!/bin/bash
+# Seccomp benchmark: strait and runc side by side, in the same run.
+#  1. Per-syscall cost inside a container under Docker's default profile (OCI form,
+#     ../shared/profiles/docker-default-oci.json, as linux.seccomp) against no
+#     profile, for getppid (a plain ALLOW) and personality(0xffffffff) (allowed only
+#     for some argument values): bench/seccomp/sysloop.c, static, in both runtimes.
+#     strait's built-in RuntimeDefault profile is measured too (strait only).
+#  2. The added cost of `run` (of /bin/true) with that profile: no profile, profile
+#     with the compiled-filter cache removed before each run (cold), and cached.
+#     runc has no cache: it compiles on every run.
+# Medians over the repetitions; the variants are interleaved so that drift of the
+# machine hits them all alike. Root only. Nothing is left behind.
+#
+#   bench/seccomp-bench.sh [-n CALLS] [-r REPEATS] [-s STARTS] [-o REPORT.md]
+#   env: STRAIT (default: build/strait of this checkout), RUNC (default: runc),
+#        PROFILE (default: ../shared/profiles/docker-default-oci.json)
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/.." && pwd)
+calls=2000000   # syscalls per round (sysloop runs 5 rounds, reports the median)
+repeats=7       # container runs per (runtime, profile, syscall)
+starts=50       # `run` timings per variant
+report=
+
+usage() {
+	sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
+	exit 2
+}
+while getopts n:r:s:o:h opt; do
+	case $opt in
+	n) calls=$OPTARG ;;
+	r) repeats=$OPTARG ;;
+	s) starts=$OPTARG ;;
+	o) report=$OPTARG ;;
+	*) usage ;;
+	esac
+done
+
+STRAIT=${STRAIT:-$top/build/strait}
+RUNC=${RUNC:-runc}
+PROFILE=${PROFILE:-$top/../shared/profiles/docker-default-oci.json}
+[ "$(id -u)" = 0 ] || { echo "seccomp-bench: needs root" >&2; exit 1; }
+[ -x "$STRAIT" ] || { echo "seccomp-bench: no strait at $STRAIT (set STRAIT=)" >&2; exit 1; }
+[ -f "$PROFILE" ] || { echo "seccomp-bench: no profile $PROFILE (set PROFILE=)" >&2; exit 1; }
+have_runc=1
+command -v "$RUNC" >/dev/null || { have_runc=0; echo "seccomp-bench: no runc, strait only" >&2; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/seccomp-bench.XXXXXX")
+ids=()
+cleanup() {
+	local id
+	for id in "${ids[@]}"; do
+		"$STRAIT" --root "$work/strait-root" delete --force "$id" >/dev/null 2>&1 || true
+		[ $have_runc = 0 ] || "$RUNC" --root "$work/runc-root" delete --force "$id" >/dev/null 2>&1 || true
+	done
+	rm -rf "$work"
+	rmdir /sys/fs/cgroup/*/seccomp-bench 2>/dev/null || true
+}
+trap cleanup EXIT
+
+# ---- the bundle: busybox rootfs (tests/rootfs/build.sh, own cache) + sysloop ----
+cache=${STRAIT_BENCH_CACHE:-${TMPDIR:-/tmp}/strait-bench-cache}
+"$top/tests/rootfs/build.sh" "$cache" >&2
+mkdir -p "$work/bundle" "$work/strait-root" "$work/runc-root"
+cp -a "$cache/rootfs" "$work/bundle/rootfs"
+gcc -static -O2 -Wall -Wextra -o "$work/bundle/rootfs/bin/sysloop" "$here/seccomp/sysloop.c"
+"$STRAIT" seccomp default >"$work/builtin.json"
+# No user namespace, the usual namespaces, Docker's default capabilities: the setting
+# the profile was written for.
+base_config() {
+	jq -n --arg cg "/seccomp-bench/$1" '{
+	ociVersion: "1.0.2",
+	process: {
+		terminal: false, user: {uid: 0, gid: 0}, args: ["/bin/true"], cwd: "/",
+		env: ["PATH=/bin:/sbin:/usr/bin"],
+		capabilities: (["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER",
+			"CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP",
+			"CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL",
+			"CAP_AUDIT_WRITE"] as $c | {bounding: $c, effective: $c, permitted: $c}),
+		noNewPrivileges: true
+	},
+	root: {path: "rootfs", readonly: true},
+	hostname: "bench",
+	mounts: [
+		{destination: "/proc", type: "proc", source: "proc"},
+		{destination: "/dev", type: "tmpfs", source: "tmpfs", options: ["nosuid", "mode=755"]},
+		{destination: "/tmp", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev"]}
+	],
+	linux: {
+		cgroupsPath: $cg,
+		namespaces: [{type: "pid"}, {type: "network"}, {type: "ipc"}, {type: "uts"},
+			     {type: "mount"}],
+		maskedPaths: ["/proc/kcore", "/proc/keys", "/proc/timer_list"],
+		readonlyPaths: ["/proc/sys", "/proc/sysrq-trigger"]
+	}
+}'
+}
+
+# config PROFILE-KIND ARGS...: writes $work/bundle/config.json.
+config() {
+	local kind=$1
+	shift
+	base_config "$kind" | jq --arg kind "$kind" --slurpfile docker "$PROFILE" \
+		--slurpfile builtin "$work/builtin.json" '
+		.process.args = $ARGS.positional |
+		if $kind == "docker" then .linux.seccomp = $docker[0]
+		elif $kind == "builtin" then .linux.seccomp = $builtin[0]
+		else . end' --args "$@" >"$work/bundle/config.json"
+}
+
+# rt RUNTIME ARGS...: runs the runtime with its own state root.
+rt() {
+	case $1 in
+	strait) "$STRAIT" --root "$work/strait-root" "${@:2}" ;;
+	runc) "$RUNC" --root "$work/runc-root" "${@:2}" ;;
+	esac
+}
+
+n_id=0
+next_id() {
+	n_id=$((n_id + 1))
+	ID=bench-$$-$n_id
+	ids+=("$ID")
+}
+
+median() {
+	sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2];
+		else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# ---- 1. per-syscall cost ----
+runtimes=(strait)
+[ $have_runc = 0 ] || runtimes+=(runc)
+declare -A ns
+for kind in none docker builtin; do
+	for rtn in "${runtimes[@]}"; do
+		[ $kind = builtin ] && [ $rtn != strait ] && continue
+		for sc in getppid personality; do
+			: >"$work/ns.$rtn.$kind.$sc"
+		done
+	done
+done
+echo "seccomp-bench: per-syscall cost, $repeats runs x 5 rounds x $calls calls" >&2
+for i in $(seq 1 "$repeats"); do
+	for sc in getppid personality; do
+		for kind in none docker builtin; do
+			for rtn in "${runtimes[@]}"; do
+				[ $kind = builtin ] && [ $rtn != strait ] && continue
+				config "$kind" /bin/sysloop "$sc" "$calls" 5
+				next_id
+				out=$(cd "$work/bundle" && rt "$rtn" run "$ID" </dev/null 2>"$work/err") || {
+					echo "seccomp-bench: $rtn run failed: $(cat "$work/err")" >&2
+					exit 1
+				}
+				sed -n 's/.*ns_per_call=//p' <<<"$out" >>"$work/ns.$rtn.$kind.$sc"
+			done
+		done
+	done
+done
+for f in "$work"/ns.*; do
+	k=${f#"$work"/ns.}
+	ns[$k]=$(median <"$f")
+done
+
+# ---- 2. the cost of `run` ----
+# time_run RUNTIME: one `run` of /bin/true (config.json as it is), in ms.
+time_run() {
+	local t0 t1
+	next_id
+	t0=$EPOCHREALTIME
+	(cd "$work/bundle" && rt "$1" run "$ID" </dev/null >/dev/null 2>"$work/err") || {
+		echo "seccomp-bench: $1 run failed: $(cat "$work/err")" >&2
+		exit 1
+	}
+	t1=$EPOCHREALTIME
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) * 1000 }'
+}
+echo "seccomp-bench: run cost, $starts starts per variant" >&2
+variants=(strait.none strait.cold strait.cached)
+[ $have_runc = 0 ] || variants+=(runc.none runc.docker)
+for v in "${variants[@]}"; do : >"$work/run.$v"; done
+# warm up page cache and the strait cache once
+config docker /bin/true
+time_run strait >/dev/null
+for i in $(seq 1 "$starts"); do
+	for v in "${variants[@]}"; do
+		case $v in
+		*.none) config none /bin/true ;;
+		*) config docker /bin/true ;;
+		esac
+		[ $v = strait.cold ] && rm -rf "$work/strait-root/@seccomp-cache"
+		time_run "${v%%.*}" >>"$work/run.$v"
+	done
+done
+declare -A runms
+for v in "${variants[@]}"; do
+	runms[$v]=$(median <"$work/run.$v")
+done
+
+# ---- report ----
+sub() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "nan" || b == "nan") print "n/a"; else printf "%+.2f", a - b }'; }
+kernel=$(uname -r)
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+{
+	echo "### Per-syscall cost inside the container (ns per call, median)"
+	echo
+	echo "| runtime | profile | getppid | personality(0xffffffff) | getppid overhead | personality overhead |"
+	echo "| --- | --- | ---: | ---: | ---: | ---: |"
+	for rtn in "${runtimes[@]}"; do
+		for kind in none docker builtin; do
+			[ $kind = builtin ] && [ $rtn != strait ] && continue
+			g=${ns[$rtn.$kind.getppid]} p=${ns[$rtn.$kind.personality]}
+			name=$kind
+			[ $kind = docker ] && name="docker-default (OCI)"
+			[ $kind = builtin ] && name="strait RuntimeDefault"
+			if [ $kind = none ]; then
+				echo "| $rtn | $name | $g | $p | | |"
+			else
+				echo "| $rtn | $name | $g | $p | $(sub "$g" "${ns[$rtn.none.getppid]}") | $(sub "$p" "${ns[$rtn.none.personality]}") |"
+			fi
+		done
+	done
+	echo
+	echo "### Cost of \`run\` of /bin/true (ms, median of $starts)"
+	echo
+	echo "| runtime | variant | run | added by the profile |"
+	echo "| --- | --- | ---: | ---: |"
+	echo "| strait | no profile | ${runms[strait.none]} | |"
+	echo "| strait | docker-default, cold (cache removed) | ${runms[strait.cold]} | $(sub "${runms[strait.cold]}" "${runms[strait.none]}") |"
+	echo "| strait | docker-default, cached | ${runms[strait.cached]} | $(sub "${runms[strait.cached]}" "${runms[strait.none]}") |"
+	if [ $have_runc = 1 ]; then
+		echo "| runc | no profile | ${runms[runc.none]} | |"
+		echo "| runc | docker-default (compiled every run) | ${runms[runc.docker]} | $(sub "${runms[runc.docker]}" "${runms[runc.none]}") |"
+	fi
+	echo
+	echo "Machine: $cpu, $(nproc) CPUs, kernel $kernel; $("$STRAIT" --version | tr '\n' ' ');"
+	[ $have_runc = 0 ] || echo "$("$RUNC" --version | head -n 1); libseccomp $("$RUNC" --version | sed -n 's/^libseccomp: //p')."
+	echo "Command: bench/seccomp-bench.sh -n $calls -r $repeats -s $starts"
+} | tee ${report:+"$report"}
