@@ -164,39 +164,60 @@ for f in "$work"/ns.*; do
 done
 
 # ---- 2. the cost of `run` ----
-# time_run RUNTIME: one `run` of /bin/true (config.json as it is), in ms.
-time_run() {
-	local t0 t1
-	next_id
-	t0=$EPOCHREALTIME
-	(cd "$work/bundle" && rt "$1" run "$ID" </dev/null >/dev/null 2>"$work/err") || {
-		echo "seccomp-bench: $1 run failed: $(cat "$work/err")" >&2
-		exit 1
-	}
-	t1=$EPOCHREALTIME
-	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) * 1000 }'
-}
+# Each variant is a config file; "pad" is the no-profile config padded (with an
+# annotation) to the size of the one with the profile, which separates the cost of
+# the filter from that of reading and storing a bigger config.json. Timed in python
+# (no fork of a timer per run): wall time, and CPU time (user+sys of the runtime and
+# the container, from RUSAGE_CHILDREN), which other load on the machine disturbs less.
 echo "seccomp-bench: run cost, $starts starts per variant" >&2
-variants=(strait.none strait.cold strait.cached)
-[ $have_runc = 0 ] || variants+=(runc.none runc.docker)
-for v in "${variants[@]}"; do : >"$work/run.$v"; done
-# warm up page cache and the strait cache once
-config docker /bin/true
-time_run strait >/dev/null
-for i in $(seq 1 "$starts"); do
-	for v in "${variants[@]}"; do
-		case $v in
-		*.none) config none /bin/true ;;
-		*) config docker /bin/true ;;
-		esac
-		[ $v = strait.cold ] && rm -rf "$work/strait-root/@seccomp-cache"
-		time_run "${v%%.*}" >>"$work/run.$v"
-	done
-done
-declare -A runms
-for v in "${variants[@]}"; do
-	runms[$v]=$(median <"$work/run.$v")
-done
+mkdir -p "$work/cfg"
+config none /bin/true && cp "$work/bundle/config.json" "$work/cfg/none.json"
+config docker /bin/true && cp "$work/bundle/config.json" "$work/cfg/docker.json"
+pad=$(jq -c .linux.seccomp "$work/cfg/docker.json" | wc -c)
+jq --arg p "$(head -c "$pad" /dev/zero | tr '\0' x)" '.annotations = {"bench.padding": $p}' \
+	"$work/cfg/none.json" >"$work/cfg/pad.json"
+variants="strait:none strait:pad strait:cold:docker strait:cached:docker"
+[ $have_runc = 0 ] || variants+=" runc:none runc:pad runc:docker"
+python3 - "$work" "$STRAIT" "$RUNC" "$starts" $variants >"$work/runs" <<'PY'
+import os, resource, shutil, statistics, subprocess, sys, time
+work, strait, runc, starts, variants = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5:]
+roots = {"strait": [strait, "--root", work + "/strait-root"], "runc": [runc, "--root", work + "/runc-root"]}
+res = {v: ([], []) for v in variants}
+n = 0
+def once(v):
+    global n
+    parts = v.split(":")
+    rt, cfg = parts[0], parts[-1]
+    shutil.copyfile(f"{work}/cfg/{cfg}.json", f"{work}/bundle/config.json")
+    if parts[1] == "cold":
+        shutil.rmtree(f"{work}/strait-root/@seccomp-cache", ignore_errors=True)
+    n += 1
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    p = subprocess.run(roots[rt] + ["run", f"bench-{os.getpid()}-{n}"], cwd=f"{work}/bundle",
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    t1 = time.perf_counter()
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if p.returncode != 0:
+        sys.exit(f"seccomp-bench: {rt} run ({v}) failed: {p.stderr.decode()}")
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+    return (t1 - t0) * 1000, cpu * 1000
+for v in variants:  # warm-up: page cache, and the strait cache for "cached"
+    once(v)
+for _ in range(starts):
+    for v in variants:
+        w, c = once(v)
+        res[v][0].append(w)
+        res[v][1].append(c)
+for v in variants:
+    w, c = res[v]
+    q = statistics.quantiles(w, n=4)
+    print(v, "%.3f %.3f %.3f %.3f" % (statistics.median(w), q[0], q[2], statistics.median(c)))
+PY
+declare -A runms runq1 runq3 runcpu
+while read -r v m q1 q3 c; do
+	runms[$v]=$m runq1[$v]=$q1 runq3[$v]=$q3 runcpu[$v]=$c
+done <"$work/runs"
 
 # ---- report ----
 sub() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "nan" || b == "nan") print "n/a"; else printf "%+.2f", a - b }'; }
@@ -222,16 +243,25 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 		done
 	done
 	echo
-	echo "### Cost of \`run\` of /bin/true (ms, median of $starts)"
+	echo "### Cost of \`run\` of /bin/true (ms, median of $starts; IQR = interquartile range of the wall time)"
 	echo
-	echo "| runtime | variant | run | added by the profile |"
-	echo "| --- | --- | ---: | ---: |"
-	echo "| strait | no profile | ${runms[strait.none]} | |"
-	echo "| strait | docker-default, cold (cache removed) | ${runms[strait.cold]} | $(sub "${runms[strait.cold]}" "${runms[strait.none]}") |"
-	echo "| strait | docker-default, cached | ${runms[strait.cached]} | $(sub "${runms[strait.cached]}" "${runms[strait.none]}") |"
+	echo "| runtime | config.json | wall | wall IQR | CPU | wall added vs padded | CPU added vs padded |"
+	echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
+	row() { # RUNTIME VARIANT LABEL
+		local v=$1:$2 p=$1:pad
+		printf '| %s | %s | %s | %s-%s | %s | %s | %s |\n' "$1" "$3" "${runms[$v]}" \
+			"${runq1[$v]}" "${runq3[$v]}" "${runcpu[$v]}" \
+			"$([ "$2" = none ] || [ "$2" = pad ] || sub "${runms[$v]}" "${runms[$p]}")" \
+			"$([ "$2" = none ] || [ "$2" = pad ] || sub "${runcpu[$v]}" "${runcpu[$p]}")"
+	}
+	row strait none "no profile"
+	row strait pad "no profile, padded to the profile's size"
+	row strait cold:docker "docker-default, cold (cache removed before each run)"
+	row strait cached:docker "docker-default, cached"
 	if [ $have_runc = 1 ]; then
-		echo "| runc | no profile | ${runms[runc.none]} | |"
-		echo "| runc | docker-default (compiled every run) | ${runms[runc.docker]} | $(sub "${runms[runc.docker]}" "${runms[runc.none]}") |"
+		row runc none "no profile"
+		row runc pad "no profile, padded"
+		row runc docker "docker-default (runc compiles it on every run)"
 	fi
 	echo
 	echo "Machine: $cpu, $(nproc) CPUs, kernel $kernel; $("$STRAIT" --version | tr '\n' ' ');"

@@ -210,6 +210,10 @@ exec_prepare(const struct lc_global *g, const struct lc_exec_opts *o, struct exe
 	int r = lc_id_validate(o->id, err);
 	if (r < 0)
 		return r;
+	/* exec enters a pid namespace with container processes in it. */
+	r = sealed_exe_ensure(err);
+	if (r < 0)
+		return r;
 	r = state_read(g->root, o->id, &j->st, err);
 	if (r < 0)
 		return r;

@@ -96,6 +96,8 @@ save_config(const char *dir, const struct lc_spec *s, struct lc_err *err)
 	return write_file_atomic(path, text, len, 0600, err);
 }
 
+enum create_mode { CREATE_ONLY, RUN_DETACHED, RUN_FOREGROUND };
+
 struct create_job {
 	struct lc_spec *spec;
 	struct seccomp_decision seccomp;
@@ -158,7 +160,7 @@ prepare_seccomp(const struct lc_global *g, struct create_job *j, struct lc_err *
 
 /* Everything create does before the clone, in the runtime. */
 static int
-create_prepare(const struct lc_global *g, const struct lc_create_opts *o, bool interactive,
+create_prepare(const struct lc_global *g, const struct lc_create_opts *o, enum create_mode mode,
 	       struct create_job *j, struct lc_err *err)
 {
 	struct stat self;
@@ -173,9 +175,20 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, bool i
 	r = spec_validate(j->spec, err);
 	if (r < 0)
 		return r;
+	/* The container process runs the runtime's image until execve. It is visible to
+	 * other processes when its pid namespace already has some (joined, or none), and
+	 * after `create` while it waits for `start` (a container created later may join
+	 * its pid namespace). Then it must be a sealed copy, not the host binary (see
+	 * sealed.c). `run` starts it at once and publishes its pid only after execve. */
+	const struct spec_ns *pidns = &j->spec->linux_.ns[NS_PID];
+	if (mode == CREATE_ONLY || !pidns->present || pidns->path) {
+		r = sealed_exe_ensure(err);
+		if (r < 0)
+			return r;
+	}
 	if (!j->spec->process.present || !j->spec->process.args)
 		return lc_err_setx(err, EINVAL, "config.json: process: required to create a container");
-	if (j->spec->process.terminal && !o->console_socket && !interactive)
+	if (j->spec->process.terminal && !o->console_socket && mode != RUN_FOREGROUND)
 		return lc_err_setx(err, EINVAL, "config.json: process.terminal is true: --console-socket is required unless run in the foreground");
 	r = lsm_check(j->spec, err);
 	if (r < 0)
@@ -248,25 +261,39 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, bool i
 
 /* create, shared by lc_container_create and lc_container_run. On success the process
  * waits on exec.fifo and *ret holds its pid and the sync socket. */
+/* Publishes the container: state.json and the pid file. */
 static int
-create_container(const struct lc_global *g, const struct lc_create_opts *o, bool interactive,
+publish(const struct lc_global *g, const struct lc_create_opts *o, struct create_job *j,
+	struct lc_err *err)
+{
+	int r = state_write(g->root, &j->st, err);
+	if (r >= 0 && o->pid_file)
+		r = container_write_pid_file(o->pid_file, j->st.pid, err);
+	return r;
+}
+
+static int
+create_container(const struct lc_global *g, const struct lc_create_opts *o, enum create_mode mode,
 		 struct create_job *j, struct spawn_result *ret, struct lc_err *err)
 {
-	int r = create_prepare(g, o, interactive, j, err);
+	int r = create_prepare(g, o, mode, j, err);
 	if (r < 0)
 		return r;
+	log_debug("create %s: bundle %s, cgroup %s, seccomp %s", o->id, j->spec->bundle,
+		  j->ctx.cgroup ? cgroup_path(j->ctx.cgroup) : "-", j->st.seccomp_json);
 	r = spawn_container(&j->ctx, ret, err);
 	if (r < 0)
 		return r;
+	log_debug("create %s: container process %d is waiting for start", o->id, ret->pid);
 	j->st.pid = ret->pid;
 	j->st.pid_start = state_pid_start(ret->pid, NULL);
-	r = state_write(g->root, &j->st, err);
-	if (r >= 0 && o->pid_file)
-		r = container_write_pid_file(o->pid_file, ret->pid, err);
+	if (mode == CREATE_ONLY)
+		r = publish(g, o, j, err);
 	if (r < 0) {
 		kill(ret->pid, SIGKILL);
 		waitpid(ret->pid, NULL, 0);
 		close(ret->sync_fd);
+		closep(&ret->pty_master);
 	}
 	return r;
 }
@@ -276,20 +303,23 @@ lc_container_create(const struct lc_global *g, const struct lc_create_opts *o, s
 {
 	struct create_job j = { .ctx.listener_fd = -1, .ctx.console_fd = -1, .ctx.state_dirfd = -1 };
 	struct spawn_result sr;
-	int r = create_container(g, o, false, &j, &sr, err);
+	int r = create_container(g, o, CREATE_ONLY, &j, &sr, err);
 	if (r >= 0)
 		close(sr.sync_fd);
 	create_job_cleanup(&j, g, r < 0);
 	return r;
 }
 
-/* Releases the process blocked on exec.fifo. Waits while it is still on its way to
- * the fifo, and fails if it dies first. */
+/* Releases the process blocked on exec.fifo, then waits for its execve: the fifo is
+ * close-on-exec in the container process, so EOF means the workload started, and any
+ * text before it is the error that stopped it. Fails if the process dies first. */
 static int
 release_fifo(const char *dir, const struct lc_state *st, struct lc_err *err)
 {
 	_cleanup_free_ char *fifo = NULL;
-	char c;
+	char buf[sizeof(err->msg)];
+	size_t got = 0;
+	bool released = false;
 
 	if (asprintf(&fifo, "%s/exec.fifo", dir) < 0)
 		return lc_err_set(err, ENOMEM, "start");
@@ -299,17 +329,34 @@ release_fifo(const char *dir, const struct lc_state *st, struct lc_err *err)
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		int n = poll(&p, 1, 100);
-		if (n > 0 && (p.revents & POLLIN)) {
-			if (read(fd, &c, 1) == 1)
-				break;
-		}
 		if (n < 0 && errno != EINTR)
 			return lc_err_set(err, errno, "poll %s", fifo);
+		if (n > 0 && (p.revents & (POLLIN | POLLHUP))) {
+			ssize_t k = read(fd, buf + got, sizeof(buf) - 1 - got);
+			if (k > 0) {
+				if (!released) {
+					/* The first byte is the "0" that says it saw start. */
+					released = true;
+					unlink(fifo);
+					memmove(buf, buf + 1, --k);
+				}
+				got += k;
+				continue;
+			}
+			if (k == 0 && released)
+				break; /* EOF: execve closed the fifo */
+		}
 		bool zombie = false;
-		if (state_pid_start(st->pid, &zombie) != st->pid_start || zombie)
+		if (state_pid_start(st->pid, &zombie) != st->pid_start || zombie) {
+			if (released)
+				break;
 			return lc_err_setx(err, ESRCH, "container process exited before start");
+		}
 	}
-	unlink(fifo);
+	if (got) {
+		buf[got] = '\0';
+		return lc_err_setx(err, EIO, "%s", buf);
+	}
 	return 0;
 }
 
@@ -366,6 +413,7 @@ lc_container_start(const struct lc_global *g, const char *id, struct lc_err *err
 	r = release_fifo(dir, st, err);
 	if (r < 0)
 		return r;
+	log_debug("start %s: process %d started", id, st->pid);
 	_cleanup_spec_ struct lc_spec *s = container_saved_spec(g->root, st);
 	run_poststart(s, st);
 	return 0;
@@ -529,6 +577,7 @@ lc_container_delete(const struct lc_global *g, const char *id, bool force, struc
 		return lc_err_setx(err, EBUSY,
 				   "cannot delete container \"%s\": it is %s (use --force)", id,
 				   state_status_name(status));
+	log_debug("delete %s: status %s%s", id, state_status_name(status), force ? " (forced)" : "");
 	return destroy(g, st, status, err);
 }
 
@@ -567,21 +616,17 @@ lc_container_run(const struct lc_global *g, const struct lc_create_opts *o, int 
 {
 	struct create_job j = { .ctx.listener_fd = -1, .ctx.console_fd = -1, .ctx.state_dirfd = -1 };
 	struct spawn_result sr;
-	int r = create_container(g, o, !o->detach, &j, &sr, err);
+	int r = create_container(g, o, o->detach ? RUN_DETACHED : RUN_FOREGROUND, &j, &sr, err);
 	if (r < 0) {
 		create_job_cleanup(&j, g, true);
 		return r;
 	}
 	_cleanup_close_ int syncfd = sr.sync_fd;
+	/* The state file exists but is not written yet: release_fifo reads the pid
+	 * from j.st, and the pid is published once the workload runs. */
 	r = release_fifo(j.dir, &j.st, err);
-	if (r >= 0) {
-		/* The sync socket is close-on-exec: EOF means execve succeeded; a message
-		 * means a step after start failed. */
-		struct sync_msg m;
-		int n = sync_recv(syncfd, &m);
-		if (n > 0 && m.type == SYNC_ERROR)
-			r = lc_err_setx(err, m.code, "%s", m.text);
-	}
+	if (r >= 0)
+		r = publish(g, o, &j, err);
 	if (r >= 0)
 		run_poststart(j.spec, &j.st);
 	else

@@ -26,7 +26,7 @@ cli_parse_create(struct cli *c, int argc, char **argv, bool run, struct lc_creat
 	};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, run ? "b:dh" : "b:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, run ? ":b:dh" : ":b:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'b': o->bundle = optarg; break;
 		case OPT_PID_FILE: o->pid_file = optarg; break;

@@ -9,7 +9,7 @@ cmd_delete(struct cli *c, int argc, char **argv)
 	bool force = false;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":fh", opts, NULL)) != -1) {
 		if (opt == 'f')
 			force = true;
 		else

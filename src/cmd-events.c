@@ -37,7 +37,7 @@ cmd_events(struct cli *c, int argc, char **argv)
 	long interval = 5000;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		if (opt == 's')
 			once = true;
 		else if (opt == 'i') {

@@ -46,7 +46,7 @@ cmd_exec(struct cli *c, int argc, char **argv)
 	int opt, status = 0, r;
 
 	/* '+': options stop at the container ID; what follows is the command. */
-	while ((opt = getopt_long(argc, argv, "+p:tde:u:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:p:tde:u:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p': o.process_file = optarg; break;
 		case 't': o.tty = true; break;

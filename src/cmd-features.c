@@ -11,7 +11,7 @@ cmd_features(struct cli *c, int argc, char **argv)
 	char *json = NULL;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1)
 		return cli_getopt_result(c, opt);
 	int r = cli_want_args(c, argc, argv, 0);
 	if (r)

@@ -10,7 +10,7 @@ cmd_kill(struct cli *c, int argc, char **argv)
 	bool all = false;
 	int opt, signo = SIGTERM;
 
-	while ((opt = getopt_long(argc, argv, "ah", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":ah", opts, NULL)) != -1) {
 		if (opt == 'a')
 			all = true;
 		else

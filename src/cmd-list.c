@@ -66,7 +66,7 @@ cmd_list(struct cli *c, int argc, char **argv)
 	size_t n = 0;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "f:qh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":f:qh", opts, NULL)) != -1) {
 		if (opt == 'f' && !strcmp(optarg, "json"))
 			json = true;
 		else if (opt == 'f' && strcmp(optarg, "table"))

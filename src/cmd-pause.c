@@ -7,7 +7,7 @@ pause_or_resume(struct cli *c, int argc, char **argv, bool pause)
 	static const struct option opts[] = { CLI_HELP_OPT, { 0 } };
 	struct lc_err err = { 0 };
 	int opt;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1)
 		return cli_getopt_result(c, opt);
 	int r = cli_want_args(c, argc, argv, 1);
 	if (r)

@@ -71,7 +71,7 @@ cmd_ps(struct cli *c, int argc, char **argv)
 	size_t n = 0;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:f:h", opts, NULL)) != -1) {
 		if (opt == 'f' && !strcmp(optarg, "json"))
 			json = true;
 		else if (opt == 'f' && strcmp(optarg, "table"))

@@ -50,7 +50,7 @@ cmd_seccomp(struct cli *c, int argc, char **argv)
 	static const struct option opts[] = { CLI_HELP_OPT, { 0 } };
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1)
+	while ((opt = getopt_long(argc, argv, "+:h", opts, NULL)) != -1)
 		return cli_getopt_result(c, opt);
 	if (optind >= argc)
 		return cli_failf("seccomp: missing subcommand; see 'strait seccomp --help'");

@@ -22,7 +22,7 @@ cmd_spec(struct cli *c, int argc, char **argv)
 	char *json = NULL, path[4096];
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "b:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":b:h", opts, NULL)) != -1) {
 		if (opt == 'b')
 			bundle = optarg;
 		else if (opt == 'R')

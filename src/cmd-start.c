@@ -8,7 +8,7 @@ parse_id_only(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = { CLI_HELP_OPT, { 0 } };
 	int opt;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1)
 		return cli_getopt_result(c, opt);
 	int r = cli_want_args(c, argc, argv, 1);
 	return r ? r : -1;

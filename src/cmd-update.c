@@ -129,7 +129,7 @@ cmd_update(struct cli *c, int argc, char **argv)
 	char *json = NULL, flagbuf[2048];
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "r:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":r:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'r': resources = optarg; break;
 		case OPT_MEM: f.mem = optarg; break;

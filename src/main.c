@@ -10,14 +10,16 @@
 #include <unistd.h>
 #include "cli.h"
 
+#define CREATE_OPTIONS                                                                     \
+	"  -b, --bundle DIR        bundle directory (default: current directory)\n"            \
+	"      --pid-file FILE     write the container process pid to FILE\n"                  \
+	"      --console-socket S  unix socket that receives the pty master\n"                \
+	"      --no-pivot          use MS_MOVE + chroot instead of pivot_root\n"               \
+	"      --no-new-keyring    keep the caller's session keyring\n"                        \
+	"      --preserve-fds N    pass N extra fds (3..3+N-1) to the container\n"
+
 static const struct command commands[] = {
-	{ "create", cmd_create, "[options] <container-id>", "create a container",
-	  "  -b, --bundle DIR        bundle directory (default: current directory)\n"
-	  "      --pid-file FILE     write the container process pid to FILE\n"
-	  "      --console-socket S  unix socket that receives the pty master\n"
-	  "      --no-pivot          use MS_MOVE + chroot instead of pivot_root\n"
-	  "      --no-new-keyring    keep the caller's session keyring\n"
-	  "      --preserve-fds N    pass N extra fds (3..3+N-1) to the container\n" },
+	{ "create", cmd_create, "[options] <container-id>", "create a container", CREATE_OPTIONS },
 	{ "delete", cmd_delete, "[options] <container-id>", "delete a container and its resources",
 	  "  -f, --force             kill the container first if it is running\n" },
 	{ "events", cmd_events, "[options] <container-id>", "print container stats as JSON events",
@@ -50,7 +52,7 @@ static const struct command commands[] = {
 	  "  -f, --format FMT        table (default, through ps -ef) or json (pids)\n" },
 	{ "resume", cmd_resume, "<container-id>", "thaw a paused container", NULL },
 	{ "run", cmd_run, "[options] <container-id>", "create and start a container",
-	  "  (every create option), and:\n"
+	  CREATE_OPTIONS
 	  "  -d, --detach            return after starting, do not wait\n"
 	  "      --keep              keep the container's state after it exits\n" },
 	{ "seccomp", cmd_seccomp, "SUBCOMMAND [args]", "seccomp profiles and records",
@@ -71,6 +73,7 @@ static const struct command commands[] = {
 };
 
 static const struct command *current;
+static char **current_argv;
 
 int
 cli_help(const struct cli *c)
@@ -115,8 +118,12 @@ cli_getopt_result(const struct cli *c, int opt)
 		cli_help(c);
 		return 0;
 	}
-	/* getopt printed the reason; add the usage hint. */
-	return cli_failf("%s: invalid usage; see 'strait %s --help'", c->cmd, c->cmd);
+	/* getopt is silent (opterr = 0): one line here names the option. */
+	const char *arg = optind > 0 ? current_argv[optind - 1] : "?";
+	if (opt == ':')
+		return cli_failf("%s: option \"%s\" needs a value; see 'strait %s --help'", c->cmd, arg,
+				 c->cmd);
+	return cli_failf("%s: unknown option \"%s\"; see 'strait %s --help'", c->cmd, arg, c->cmd);
 }
 
 int
@@ -229,9 +236,11 @@ main(int argc, char **argv)
 	 * /proc/<pid>/exe while it works inside the container's namespaces
 	 * (CVE-2019-5736 class). execve of the workload resets it. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	lc_set_argv(argv);
 
+	opterr = 0;
 	c.g.config_path = getenv("STRAIT_CONFIG");
-	while ((opt = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:vh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'r': c.g.root = optarg; break;
 		case 'l': log_path = optarg; break;
@@ -249,7 +258,10 @@ main(int argc, char **argv)
 		case 'R': case 'c': break; /* accepted for runc compatibility */
 		case 'v': version(); return 0;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 1;
+		case ':':
+			return cli_failf("global option \"%s\" needs a value", argv[optind - 1]);
+		default:
+			return cli_failf("unknown global option \"%s\"; see 'strait --help'", argv[optind - 1]);
 		}
 	}
 	if (c.g.root[0] != '/')
@@ -270,6 +282,7 @@ main(int argc, char **argv)
 		argc -= optind;
 		argv += optind;
 		optind = 1;
+		current_argv = argv;
 		return commands[i].run(&c, argc, argv);
 	}
 	return cli_failf("unknown command \"%s\"; see 'strait --help'", c.cmd);

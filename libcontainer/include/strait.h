@@ -13,6 +13,9 @@ struct lc_err {
 	char msg[1024]; /* one line, no trailing newline */
 };
 
+/* The CLI's argv, kept for a re-exec of the runtime from a sealed copy of itself. */
+void lc_set_argv(char **argv);
+
 /* ---- logging ---- */
 enum lc_log_format { LC_LOG_TEXT, LC_LOG_JSON };
 /* Configures the sink used by lc_log(): log_fd (-1: none) receives every message in

@@ -180,13 +180,16 @@ setup_until_ready(struct container_ctx *ctx, int fd, int *ret_statefd, char **re
 	return exec_resolve(ctx, s->process.args, s->process.env, ret_path, err);
 }
 
+/* Blocks until `strait start` opens the fifo for reading, then keeps it open: it is
+ * close-on-exec, so start reads EOF once execve succeeded, or the text of the error
+ * that stopped the process before it (a startContainer hook, a capability...). */
 static int
-wait_for_start(int statefd, struct lc_err *err)
+wait_for_start(int statefd, int *ret_fifo, struct lc_err *err)
 {
-	/* Blocks until `strait start` opens the fifo for reading. */
-	_cleanup_close_ int fifo = openat(statefd, "exec.fifo", O_WRONLY | O_CLOEXEC);
+	int fifo = openat(statefd, "exec.fifo", O_WRONLY | O_CLOEXEC);
 	if (fifo < 0)
 		return lc_err_set(err, errno, "open exec.fifo");
+	*ret_fifo = fifo;
 	if (write(fifo, "0", 1) != 1)
 		return lc_err_set(err, errno, "write exec.fifo");
 	return 0;
@@ -280,7 +283,7 @@ init_container(struct container_ctx *ctx, int sync_fd)
 {
 	struct lc_err err = { 0 };
 	_cleanup_free_ char *path = NULL;
-	int statefd = -1;
+	int statefd = -1, fifo = -1;
 	int r;
 
 	/* Die with the runtime while it still drives the setup. */
@@ -297,12 +300,21 @@ init_container(struct container_ctx *ctx, int sync_fd)
 			lc_err_set(&err, r, "sync with runtime");
 	}
 	if (r >= 0 && !ctx->is_exec)
-		r = wait_for_start(statefd, &err);
+		r = wait_for_start(statefd, &fifo, &err);
 	closep(&statefd);
 	if (r >= 0)
 		r = final_steps(ctx, path, &err);
-	/* Only failures get here. */
-	sync_send_error(sync_fd, &err);
-	dprintf(STDERR_FILENO, "strait: %s\n", err.msg);
+	/* Only failures get here. The error goes to whoever is listening: `start` through
+	 * exec.fifo, `run`/`exec`/`create` through the sync socket; stderr only when
+	 * nobody is. */
+	bool told = false;
+	if (fifo >= 0) {
+		size_t len = strlen(err.msg);
+		told = write(fifo, err.msg, len) == (ssize_t)len;
+	}
+	if (sync_send_error(sync_fd, &err) >= 0)
+		told = true;
+	if (!told)
+		dprintf(STDERR_FILENO, "strait: %s\n", err.msg);
 	_exit(127);
 }

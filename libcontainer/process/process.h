@@ -60,6 +60,10 @@ _Noreturn void init_container(struct container_ctx *ctx, int sync_fd);
 int exec_resolve(const struct container_ctx *ctx, char *const *argv, char *const *envp,
 		 char **ret_path, struct lc_err *err);
 
+/* sealed.c: re-executes the runtime from a sealed memfd copy unless it already runs
+ * from one (returns 0 then). Called before any side effect, in the runtime. */
+int sealed_exe_ensure(struct lc_err *err);
+
 /* notify.c: the OCI seccomp listener protocol. notify_connect runs in the runtime;
  * notify_message and notify_send in the container process around the filter load. */
 int notify_connect(const char *path, struct lc_err *err);

@@ -167,7 +167,6 @@ load helpers
 	local sig want n
 	for sig in USR1:USR1 SIGUSR2:USR2 1:HUP 10:USR1 sigint:INT hup:HUP SIGWINCH:WINCH 15:TERM; do
 		want=got-${sig#*:}
-		: >"$CTR_OUT.before"
 		n=$(grep -c "^$want\$" "$CTR_OUT" || true)
 		runtime kill "$CID" "${sig%%:*}"
 		local i=0
