@@ -20,7 +20,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/.." && pwd)
 calls=2000000   # syscalls per round (sysloop runs 5 rounds, reports the median)
 repeats=7       # container runs per (runtime, profile, syscall)
-starts=50       # `run` timings per variant
+starts=100      # `run` timings per variant
 report=
 
 usage() {
@@ -49,13 +49,19 @@ command -v "$RUNC" >/dev/null || { have_runc=0; echo "seccomp-bench: no runc, st
 work=$(mktemp -d "${TMPDIR:-/tmp}/seccomp-bench.XXXXXX")
 ids=()
 cleanup() {
-	local id
-	for id in "${ids[@]}"; do
-		"$STRAIT" --root "$work/strait-root" delete --force "$id" >/dev/null 2>&1 || true
-		[ $have_runc = 0 ] || "$RUNC" --root "$work/runc-root" delete --force "$id" >/dev/null 2>&1 || true
+	local id d
+	for d in "$work"/strait-root/*/; do
+		id=$(basename "$d")
+		[ "$id" = "@seccomp-cache" ] || [ ! -d "$d" ] ||
+			"$STRAIT" --root "$work/strait-root" delete --force "$id" >/dev/null 2>&1 || true
 	done
+	if [ $have_runc = 1 ] && [ -d "$work/runc-root" ]; then
+		for id in $("$RUNC" --root "$work/runc-root" list -q 2>/dev/null); do
+			"$RUNC" --root "$work/runc-root" delete --force "$id" >/dev/null 2>&1 || true
+		done
+	fi
 	rm -rf "$work"
-	rmdir /sys/fs/cgroup/*/seccomp-bench 2>/dev/null || true
+	find /sys/fs/cgroup/*/seccomp-bench -depth -type d -exec rmdir {} \; 2>/dev/null || true
 }
 trap cleanup EXIT
 
@@ -141,6 +147,7 @@ for kind in none docker builtin; do
 		done
 	done
 done
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "seccomp-bench: per-syscall cost, $repeats runs x 5 rounds x $calls calls" >&2
 for i in $(seq 1 "$repeats"); do
 	for sc in getppid personality; do
@@ -264,7 +271,8 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 		row runc docker "docker-default (runc compiles it on every run)"
 	fi
 	echo
-	echo "Machine: $cpu, $(nproc) CPUs, kernel $kernel; $("$STRAIT" --version | tr '\n' ' ');"
+	echo "Machine: $cpu, $(nproc) CPUs, kernel $kernel, load average $load_start at the start"
+	echo "and $(cut -d' ' -f1-3 /proc/loadavg) at the end; $("$STRAIT" --version | tr '\n' ' ');"
 	[ $have_runc = 0 ] || echo "$("$RUNC" --version | head -n 1); libseccomp $("$RUNC" --version | sed -n 's/^libseccomp: //p')."
 	echo "Command: bench/seccomp-bench.sh -n $calls -r $repeats -s $starts"
 } | tee ${report:+"$report"}

@@ -28,12 +28,12 @@ ns_clone_flags(const struct lc_spec *s)
 	unsigned long flags = 0;
 
 	/* A new pid namespace must come from clone (unshare would only affect children). */
+	/* When joining a user namespace by path, the new namespaces must be owned by it:
+	 * an intermediate process joins it and makes them (ns_intermediate_setup). */
+	if (ns[NS_USER].present && ns[NS_USER].path)
+		return 0;
 	if (ns_new(s, NS_PID))
 		flags |= CLONE_NEWPID;
-	/* When joining a user namespace by path, the other new namespaces must be owned by
-	 * it, so the container process unshares them after setns(user). */
-	if (ns[NS_USER].present && ns[NS_USER].path)
-		return flags;
 	static const enum ns_type at_clone[] = { NS_USER, NS_NET, NS_MNT, NS_IPC, NS_UTS };
 	for (size_t i = 0; i < ARRAY_SIZE(at_clone); i++)
 		if (ns_new(s, at_clone[i]))
@@ -121,6 +121,16 @@ ns_runtime_restore(struct ns_saved *saved)
 	}
 }
 
+/* In a joined user namespace: become its root when 0 is mapped there (it usually is);
+ * otherwise stay as mapped. */
+static int
+become_joined_root(void)
+{
+	if (setresgid(0, 0, 0) == 0)
+		(void)!setresuid(0, 0, 0);
+	return 0;
+}
+
 static int
 become_ns_root(const struct spec_linux *l, struct lc_err *err)
 {
@@ -138,8 +148,9 @@ become_ns_root(const struct spec_linux *l, struct lc_err *err)
 	return 0;
 }
 
-int
-ns_child_setup(const struct lc_spec *s, struct lc_err *err)
+/* Joins and unshares (everything but cgroup). */
+static int
+ns_join_all(const struct lc_spec *s, bool unshare_pid, struct lc_err *err)
 {
 	const struct spec_ns *ns = s->linux_.ns;
 	/* user first: the namespaces joined or created after it are then owned by it;
@@ -176,20 +187,46 @@ ns_child_setup(const struct lc_spec *s, struct lc_err *err)
 		for (size_t i = 0; i < ARRAY_SIZE(later); i++)
 			if (ns_new(s, later[i]))
 				flags |= table_ns_clone_flag(later[i]);
+		if (unshare_pid && ns_new(s, NS_PID))
+			flags |= CLONE_NEWPID;
 		if (flags && unshare(flags) < 0) {
 			r = lc_err_set(err, errno, "unshare namespaces in joined user namespace");
 			goto out;
 		}
 	}
-	if (ns_new(s, NS_USER)) {
+	if (ns[NS_USER].present && ns[NS_USER].path)
+		r = become_joined_root();
+	else if (ns_new(s, NS_USER))
 		r = become_ns_root(&s->linux_, err);
-		if (r < 0)
-			goto out;
-	}
-	if (ns_new(s, NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0)
-		r = lc_err_set(err, errno, "unshare cgroup namespace");
 out:
 	for (size_t i = 0; i < NS__COUNT; i++)
 		closep(&fds[i]);
 	return r;
+}
+
+int
+ns_child_finish(const struct lc_spec *s, struct lc_err *err)
+{
+	if (ns_new(s, NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+		return lc_err_set(err, errno, "unshare cgroup namespace");
+	return 0;
+}
+
+int
+ns_child_setup(const struct lc_spec *s, struct lc_err *err)
+{
+	int r = ns_join_all(s, false, err);
+	return r < 0 ? r : ns_child_finish(s, err);
+}
+
+bool
+ns_needs_intermediate(const struct lc_spec *s)
+{
+	return s->linux_.ns[NS_USER].present && s->linux_.ns[NS_USER].path;
+}
+
+int
+ns_intermediate_setup(const struct lc_spec *s, struct lc_err *err)
+{
+	return ns_join_all(s, true, err);
 }

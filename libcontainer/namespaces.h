@@ -21,5 +21,13 @@ void ns_runtime_restore(struct ns_saved *saved);
 /* Container process, after GO: setns into every namespace given by path (user first),
  * unshare what could not be created by clone, and become root of a new user ns. */
 int ns_child_setup(const struct lc_spec *s, struct lc_err *err);
+/* True when the container process needs an intermediate process: a user namespace
+ * joined by path must own the new pid namespace, so it is joined before that is made. */
+bool ns_needs_intermediate(const struct lc_spec *s);
+/* The intermediate: joins every path namespace, unshares the new ones (pid for its
+ * children); the container process then only unshares cgroup (ns_child_setup with
+ * the joins done: call ns_child_finish). */
+int ns_intermediate_setup(const struct lc_spec *s, struct lc_err *err);
+int ns_child_finish(const struct lc_spec *s, struct lc_err *err);
 
 #endif

@@ -384,10 +384,17 @@ rootfs_pivot(const struct lc_spec *s, bool no_pivot, struct lc_err *err)
 		if (chroot(".") < 0)
 			return lc_err_set(err, errno, "chroot");
 	} else {
-		/* pivot_root(".", ".") stacks the old root on top of the new one, at ".";
-		 * it is made rslave so that detaching it cannot propagate to the host. */
+		/* pivot_root(".", ".") stacks the old root on top of the new one. Our cwd
+		 * still names the new root, so step into the old root through an fd taken
+		 * before: making "." rslave must reach the old tree only (not the container's
+		 * own mounts), so that detaching it cannot propagate to the host. */
+		_cleanup_close_ int oldroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (oldroot < 0)
+			return lc_err_set(err, errno, "open old root");
 		if (syscall(SYS_pivot_root, ".", ".") < 0)
 			return lc_err_set(err, errno, "pivot_root");
+		if (fchdir(oldroot) < 0)
+			return lc_err_set(err, errno, "enter old root");
 		if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 			return lc_err_set(err, errno, "make old root rslave");
 		if (umount2(".", MNT_DETACH) < 0)

@@ -122,7 +122,7 @@ setup_until_ready(struct container_ctx *ctx, int fd, int *ret_statefd, char **re
 	if (r < 0)
 		return r;
 	ctx->st->pid = pid;
-	r = ns_child_setup(s, err);
+	r = ctx->ns_joined ? ns_child_finish(s, err) : ns_child_setup(s, err);
 	if (r < 0)
 		return r;
 	if (setsid() < 0)

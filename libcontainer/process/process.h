@@ -35,7 +35,8 @@ struct container_ctx {
 	dev_t self_dev; /* the strait binary, for the exec-chain check */
 	ino_t self_ino;
 	struct lc_state *st; /* id, bundle, annotations; pid is filled in after clone */
-	/* exec into an existing container (issue 5) reuses this with these set: */
+	bool ns_joined; /* set in the container process when an intermediate joined them */
+	/* exec into an existing container reuses this with these set: */
 	bool is_exec;
 	pid_t target_pid;
 };

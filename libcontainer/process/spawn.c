@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -22,13 +23,51 @@
 static pid_t
 clone_child(unsigned long flags)
 {
+	/* With CLONE_PARENT the exit signal must be 0: the child inherits ours. */
 	struct clone_args args = {
 		.flags = flags,
-		.exit_signal = SIGCHLD,
+		.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD,
 	};
 	/* clone3 without a stack behaves like fork: the child continues on a copy of
 	 * this stack. Raw syscall: the runtime is single-threaded and needs no atfork. */
 	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
+/* The intermediate process (user namespace joined by path): joins the namespaces,
+ * clones the container process as a sibling (CLONE_PARENT: the runtime stays its
+ * parent and reaper), reports its pid and exits. */
+_Noreturn static void
+intermediate(struct container_ctx *ctx, int fd)
+{
+	struct lc_err err = { 0 };
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (ns_intermediate_setup(ctx->spec, &err) < 0) {
+		sync_send_error(fd, &err);
+		_exit(1);
+	}
+	pid_t pid = clone_child(CLONE_PARENT);
+	if (pid == 0) {
+		ctx->ns_joined = true;
+		init_container(ctx, fd);
+	}
+	if (pid < 0) {
+		lc_err_set(&err, errno, "clone container process");
+		sync_send_error(fd, &err);
+		_exit(1);
+	}
+	sync_send_code(fd, SYNC_PID, pid);
+	_exit(0);
+}
+
+/* Runtime: waits for the intermediate's report and reaps it. */
+static pid_t
+await_intermediate(pid_t mid, int fd, struct lc_err *err)
+{
+	int pid = 0;
+	int r = sync_expect_code(fd, SYNC_PID, &pid, err);
+	while (waitpid(mid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return r < 0 ? r : pid;
 }
 
 static void
@@ -131,9 +170,12 @@ spawn_container(struct container_ctx *ctx, struct spawn_result *ret, struct lc_e
 		close(sp[1]);
 		return r;
 	}
+	bool mid = ns_needs_intermediate(ctx->spec);
 	pid_t pid = clone_child(ns_clone_flags(ctx->spec));
 	if (pid == 0) {
 		close(sp[0]);
+		if (mid)
+			intermediate(ctx, sp[1]);
 		init_container(ctx, sp[1]);
 	}
 	int clone_errno = errno;
@@ -142,6 +184,13 @@ spawn_container(struct container_ctx *ctx, struct spawn_result *ret, struct lc_e
 	if (pid < 0) {
 		close(sp[0]);
 		return lc_err_set(err, clone_errno, "clone container process");
+	}
+	if (mid) {
+		pid = await_intermediate(pid, sp[0], err);
+		if (pid < 0) {
+			close(sp[0]);
+			return pid;
+		}
 	}
 	ret->pty_master = -1;
 	r = drive_child(ctx, pid, sp[0], &ret->pty_master, err);

@@ -2,6 +2,8 @@
  * message per packet: a type and, for ERROR, a text. The sequence:
  *
  *   runtime                                  container process
+ *   (user ns joined by path: an intermediate process joins the namespaces, clones the
+ *    container process with CLONE_PARENT, sends PID <pid>, and exits)
  *   clone3 --------------------------------> (wait)
  *   uid/gid maps, cgroup.procs
  *   GO ------------------------------------> setns, hostname, lo, rootfs_prepare
@@ -20,7 +22,7 @@
 
 #include "strait.h"
 
-enum sync_type { SYNC_GO = 1, SYNC_HOOKS, SYNC_HOOKS_DONE, SYNC_READY, SYNC_ERROR, SYNC_PTY };
+enum sync_type { SYNC_GO = 1, SYNC_HOOKS, SYNC_HOOKS_DONE, SYNC_READY, SYNC_ERROR, SYNC_PTY, SYNC_PID };
 
 struct sync_msg {
 	int type;

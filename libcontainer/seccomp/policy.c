@@ -199,6 +199,25 @@ strv_push2(char ***v, const char *k, const char *val)
 	return nv[n] && nv[n + 1] ? 0 : -ENOMEM;
 }
 
+/* Drops the container's own annotations under the record prefix: only strait writes
+ * the record, so a config cannot forge it. */
+static void
+strip_forged(char **v)
+{
+	size_t out = 0, plen = strlen(SECCOMP_RECORD_PREFIX);
+	for (size_t i = 0; v && v[i]; i += 2) {
+		if (!strncmp(v[i], SECCOMP_RECORD_PREFIX, plen)) {
+			free(v[i]);
+			free(v[i + 1]);
+			continue;
+		}
+		v[out++] = v[i];
+		v[out++] = v[i + 1];
+	}
+	if (v)
+		v[out] = NULL;
+}
+
 int
 seccomp_record_annotations(const char *record_json, char ***annotations)
 {
@@ -206,6 +225,7 @@ seccomp_record_annotations(const char *record_json, char ***annotations)
 	char jerr[128];
 	int r = 0;
 
+	strip_forged(*annotations);
 	if (!record_json)
 		return 0;
 	if (json_parse(record_json, strlen(record_json), &doc, jerr, sizeof(jerr)) < 0)
@@ -213,7 +233,7 @@ seccomp_record_annotations(const char *record_json, char ***annotations)
 	for (size_t i = 0; r >= 0 && i < json_len(doc); i++) {
 		const struct json_val *v = json_value_at(doc, i);
 		char key[128], val[4096] = "";
-		snprintf(key, sizeof(key), "org.strait.seccomp.%s", json_key_at(doc, i));
+		snprintf(key, sizeof(key), "%s%s", SECCOMP_RECORD_PREFIX, json_key_at(doc, i));
 		switch (json_type(v)) {
 		case JSON_STRING: snprintf(val, sizeof(val), "%s", json_string(v)); break;
 		case JSON_BOOL: snprintf(val, sizeof(val), "%s", json_bool(v) ? "true" : "false"); break;

@@ -44,7 +44,7 @@ seccomp_line() {
 	assert_eq "$(jq -r .source <<<"$st")" config
 	assert_eq "$(jq -r .sha256 <<<"$st")" null
 	assert_eq "$(jq -r .privilegedSeccomp <<<"$st")" unconfined
-	assert_eq "$(runtime state "$CID" | jq -r '.annotations["org.strait.seccomp.mode"]')" \
+	assert_eq "$(runtime state "$CID" | jq -r '.annotations["org.strait.seccomp.decision.mode"]')" \
 		unconfined-privileged
 	runtime start "$CID"
 	wait_status "$CID" stopped
@@ -139,7 +139,7 @@ seccomp_line() {
 	make_privileged
 	allow_profile "$(rule sched_yield SCMP_ACT_ERRNO 1234)"
 	update_config '.annotations = {"org.strait.privileged-seccomp": "unconfined",
-		"org.strait.seccomp.privilegedSeccomp": "unconfined",
+		"org.strait.seccomp.decision.privilegedSeccomp": "unconfined",
 		"privileged-seccomp": "unconfined", "seccomp-policy": "permissive"}'
 	echo "privileged-seccomp = refuse" >"$SC_CONF"
 	set_args /bin/sctest sys 24
@@ -294,12 +294,12 @@ seccomp_line() {
 	assert_eq "$(jq -r .rules <<<"$st")" 1
 	runtime state "$CID" >"$BATS_TEST_TMPDIR/state.json"
 	validate_json state-schema.json "$BATS_TEST_TMPDIR/state.json" || fail "state does not validate"
-	# every field of the record, once, as org.strait.seccomp.<field>
+	# every field of the record, once, as org.strait.seccomp.decision.<field>
 	for key in $(jq -r 'keys[]' <<<"$st"); do
 		local want got
 		want=$(jq -r --arg k "$key" '.[$k] | if type == "array" then join(",")
 			elif . == null then "" else tostring end' <<<"$st")
-		got=$(jq -r --arg k "org.strait.seccomp.$key" '.annotations[$k] // "MISSING"' \
+		got=$(jq -r --arg k "org.strait.seccomp.decision.$key" '.annotations[$k] // "MISSING"' \
 			"$BATS_TEST_TMPDIR/state.json")
 		assert_eq "$got" "$want" "annotation $key"
 	done
@@ -307,15 +307,15 @@ seccomp_line() {
 
 @test "record: a container's own annotations cannot forge the record" {
 	allow_profile "$(rule sched_yield SCMP_ACT_ERRNO 1234)"
-	update_config '.annotations = {"org.strait.seccomp.mode": "unconfined",
-		"org.strait.seccomp.source": "none", "org.strait.seccomp.sha256": "forged"}'
+	update_config '.annotations = {"org.strait.seccomp.decision.mode": "unconfined",
+		"org.strait.seccomp.decision.source": "none", "org.strait.seccomp.decision.sha256": "forged"}'
 	set_args /bin/true
 	create_ok
 	runtime state "$CID" >"$BATS_TEST_TMPDIR/state.json"
 	# jq keeps the last of duplicate keys; count them in the raw text as well
-	assert_eq "$(grep -o '"org.strait.seccomp.mode"' "$BATS_TEST_TMPDIR/state.json" | wc -l)" 1 \
+	assert_eq "$(grep -o '"org.strait.seccomp.decision.mode"' "$BATS_TEST_TMPDIR/state.json" | wc -l)" 1 \
 		"org.strait.seccomp.mode keys in: $(cat "$BATS_TEST_TMPDIR/state.json")"
-	assert_eq "$(jq -r '.annotations["org.strait.seccomp.mode"]' "$BATS_TEST_TMPDIR/state.json")" enforce
+	assert_eq "$(jq -r '.annotations["org.strait.seccomp.decision.mode"]' "$BATS_TEST_TMPDIR/state.json")" enforce
 	assert_eq "$(sc_status | jq -r .mode)" enforce
 	assert_not_contains "$(cat "$BATS_TEST_TMPDIR/state.json")" forged
 }

@@ -1,0 +1,848 @@
+/* Observe-mode evidence: the deduplicated record of every syscall the base profile
+ * would have stopped, fed by seccomp user notifications (evidence_handle), written as
+ * JSON (evidence_write) and read back for the tooling (evidence_load). The format is
+ * docs/seccomp-evidence.md. Deriving the twin is observe.c; the agent is recorder.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/audit.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+#include "error.h"
+#include "json.h"
+#include "tables.h"
+#include "seccomp/observe.h"
+#include "seccomp/seccomp.h"
+
+#ifndef __X32_SYSCALL_BIT
+#define __X32_SYSCALL_BIT 0x40000000
+#endif
+
+/* Distinct records one evidence keeps. A workload can make up syscall numbers at will;
+ * past this many distinct ones, further new records are counted as dropped (and the
+ * file says how many) instead of growing without bound. */
+#define EVIDENCE_MAX_RECORDS 8192
+#define EVIDENCE_MAX_EXES 16
+/* An evidence file larger than this is refused by evidence_load. */
+#define EVIDENCE_MAX_FILE (64u << 20)
+
+struct ev_record {
+	uint32_t arch; /* seccomp_data.arch */
+	int nr;
+	uint32_t ret; /* SECCOMP_RET_* of the base, data included */
+	uint64_t count;
+	struct timespec first, last;
+	char *exes[EVIDENCE_MAX_EXES];
+	size_t n_exes;
+};
+
+struct evidence {
+	char *id, *bundle, *label, *base_sha256, *base_source;
+	struct timespec start, end;
+	struct ev_record *recs;
+	size_t n_recs, cap_recs;
+	uint32_t *index; /* open addressing: record index + 1, 0 = empty */
+	size_t n_index;  /* a power of two, > 2 * n_recs */
+	uint64_t dropped;
+};
+
+/* ---- architectures: seccomp_data.arch <-> OCI name <-> libseccomp token ---- */
+struct arch_name {
+	uint32_t audit;
+	uint32_t token;
+	const char *name;
+};
+
+static const struct arch_name arch_names[] = {
+	{ AUDIT_ARCH_X86_64, SCMP_ARCH_X86_64, "SCMP_ARCH_X86_64" },
+	{ AUDIT_ARCH_I386, SCMP_ARCH_X86, "SCMP_ARCH_X86" },
+	{ AUDIT_ARCH_AARCH64, SCMP_ARCH_AARCH64, "SCMP_ARCH_AARCH64" },
+	{ AUDIT_ARCH_ARM, SCMP_ARCH_ARM, "SCMP_ARCH_ARM" },
+	{ AUDIT_ARCH_MIPS, SCMP_ARCH_MIPS, "SCMP_ARCH_MIPS" },
+	{ AUDIT_ARCH_MIPS64, SCMP_ARCH_MIPS64, "SCMP_ARCH_MIPS64" },
+	{ AUDIT_ARCH_MIPS64N32, SCMP_ARCH_MIPS64N32, "SCMP_ARCH_MIPS64N32" },
+	{ AUDIT_ARCH_MIPSEL, SCMP_ARCH_MIPSEL, "SCMP_ARCH_MIPSEL" },
+	{ AUDIT_ARCH_MIPSEL64, SCMP_ARCH_MIPSEL64, "SCMP_ARCH_MIPSEL64" },
+	{ AUDIT_ARCH_MIPSEL64N32, SCMP_ARCH_MIPSEL64N32, "SCMP_ARCH_MIPSEL64N32" },
+	{ AUDIT_ARCH_PPC, SCMP_ARCH_PPC, "SCMP_ARCH_PPC" },
+	{ AUDIT_ARCH_PPC64, SCMP_ARCH_PPC64, "SCMP_ARCH_PPC64" },
+	{ AUDIT_ARCH_PPC64LE, SCMP_ARCH_PPC64LE, "SCMP_ARCH_PPC64LE" },
+	{ AUDIT_ARCH_S390, SCMP_ARCH_S390, "SCMP_ARCH_S390" },
+	{ AUDIT_ARCH_S390X, SCMP_ARCH_S390X, "SCMP_ARCH_S390X" },
+	{ AUDIT_ARCH_PARISC, SCMP_ARCH_PARISC, "SCMP_ARCH_PARISC" },
+	{ AUDIT_ARCH_PARISC64, SCMP_ARCH_PARISC64, "SCMP_ARCH_PARISC64" },
+	{ AUDIT_ARCH_RISCV64, SCMP_ARCH_RISCV64, "SCMP_ARCH_RISCV64" },
+};
+
+/* x32 shares AUDIT_ARCH_X86_64 with x86_64; its numbers carry __X32_SYSCALL_BIT. */
+static const struct arch_name arch_x32 = { AUDIT_ARCH_X86_64, SCMP_ARCH_X32, "SCMP_ARCH_X32" };
+
+static const struct arch_name *
+arch_lookup(uint32_t audit, int nr)
+{
+	if (audit == AUDIT_ARCH_X86_64 && (nr & __X32_SYSCALL_BIT))
+		return &arch_x32;
+	for (size_t i = 0; i < ARRAY_SIZE(arch_names); i++)
+		if (arch_names[i].audit == audit)
+			return &arch_names[i];
+	return NULL;
+}
+
+/* The OCI name of the arch ("SCMP_ARCH_X86_64"), or "audit:0x..." in buf. */
+static const char *
+arch_name(uint32_t audit, int nr, char buf[32])
+{
+	const struct arch_name *a = arch_lookup(audit, nr);
+
+	if (a)
+		return a->name;
+	snprintf(buf, 32, "audit:0x%08" PRIx32, audit);
+	return buf;
+}
+
+/* The syscall name on that arch (malloc'd), "nr:<n>" when libseccomp has none. */
+static char *
+syscall_name(uint32_t audit, int nr)
+{
+	const struct arch_name *a = arch_lookup(audit, nr);
+	char *s = a ? seccomp_syscall_resolve_num_arch(a->token, nr) : NULL;
+
+	if (!s && asprintf(&s, "nr:%d", nr) < 0)
+		s = NULL;
+	return s;
+}
+
+/* ---- SECCOMP_RET_* -> OCI action ---- */
+static enum seccomp_action
+ret_action(uint32_t ret, bool *ret_has_errno, unsigned *ret_errno)
+{
+	*ret_has_errno = false;
+	*ret_errno = 0;
+	switch (ret & SECCOMP_RET_ACTION_FULL) {
+	case SECCOMP_RET_KILL_PROCESS:
+		return SCMP_ACT_KILL_PROCESS_;
+	case SECCOMP_RET_KILL_THREAD:
+		return SCMP_ACT_KILL_THREAD_;
+	case SECCOMP_RET_TRAP:
+		return SCMP_ACT_TRAP_;
+	case SECCOMP_RET_ERRNO:
+		*ret_has_errno = true;
+		*ret_errno = ret & SECCOMP_RET_DATA & 0xffff;
+		return SCMP_ACT_ERRNO_;
+	case SECCOMP_RET_TRACE:
+		*ret_has_errno = true;
+		*ret_errno = ret & SECCOMP_RET_DATA & 0xffff;
+		return SCMP_ACT_TRACE_;
+	case SECCOMP_RET_LOG:
+		return SCMP_ACT_LOG_;
+	case SECCOMP_RET_USER_NOTIF:
+		return SCMP_ACT_NOTIFY_;
+	case SECCOMP_RET_ALLOW:
+		return SCMP_ACT_ALLOW_;
+	}
+	/* an unknown action value: the kernel treats it as KILL_PROCESS */
+	return SCMP_ACT_KILL_PROCESS_;
+}
+
+/* The dedup key of a record: the action with its errno, no other data bits. */
+static uint32_t
+ret_key(uint32_t ret)
+{
+	bool has;
+	unsigned e;
+	uint32_t act = ret & SECCOMP_RET_ACTION_FULL;
+
+	ret_action(ret, &has, &e);
+	return has ? act | e : act;
+}
+
+/* ---- time ---- */
+static void
+format_time(const struct timespec *ts, char buf[40])
+{
+	struct tm tm;
+	time_t t = ts->tv_sec;
+
+	if (!gmtime_r(&t, &tm)) {
+		snprintf(buf, 40, "1970-01-01T00:00:00.000000000Z");
+		return;
+	}
+	snprintf(buf, 40, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long)ts->tv_nsec);
+}
+
+/* ---- the evidence ---- */
+static int
+strdup_opt(const char *s, char **ret)
+{
+	*ret = NULL;
+	if (s && !(*ret = strdup(s)))
+		return -ENOMEM;
+	return 0;
+}
+
+struct evidence *
+evidence_new(const struct evidence_meta *m)
+{
+	struct evidence *ev = calloc(1, sizeof(*ev));
+
+	if (!ev)
+		return NULL;
+	if (m && (strdup_opt(m->id, &ev->id) < 0 || strdup_opt(m->bundle, &ev->bundle) < 0 ||
+		  strdup_opt(m->label, &ev->label) < 0 ||
+		  strdup_opt(m->base_sha256, &ev->base_sha256) < 0 ||
+		  strdup_opt(m->base_source, &ev->base_source) < 0)) {
+		evidence_free(ev);
+		return NULL;
+	}
+	clock_gettime(CLOCK_REALTIME, &ev->start);
+	return ev;
+}
+
+void
+evidence_free(struct evidence *ev)
+{
+	if (!ev)
+		return;
+	for (size_t i = 0; i < ev->n_recs; i++)
+		for (size_t k = 0; k < ev->recs[i].n_exes; k++)
+			free(ev->recs[i].exes[k]);
+	free(ev->recs);
+	free(ev->index);
+	free(ev->id);
+	free(ev->bundle);
+	free(ev->label);
+	free(ev->base_sha256);
+	free(ev->base_source);
+	free(ev);
+}
+
+size_t
+evidence_n_records(const struct evidence *ev)
+{
+	return ev ? ev->n_recs : 0;
+}
+
+static size_t
+rec_hash(uint32_t arch, int nr, uint32_t key)
+{
+	uint64_t h = ((uint64_t)arch << 32) ^ (uint32_t)nr ^ ((uint64_t)key * 0x9e3779b97f4a7c15ull);
+
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 32;
+	return (size_t)h;
+}
+
+static int
+index_grow(struct evidence *ev)
+{
+	size_t n = ev->n_index ? ev->n_index * 2 : 64;
+	uint32_t *idx = calloc(n, sizeof(*idx));
+
+	if (!idx)
+		return -ENOMEM;
+	for (size_t i = 0; i < ev->n_recs; i++) {
+		const struct ev_record *r = &ev->recs[i];
+		size_t h = rec_hash(r->arch, r->nr, ret_key(r->ret)) & (n - 1);
+		while (idx[h])
+			h = (h + 1) & (n - 1);
+		idx[h] = (uint32_t)i + 1;
+	}
+	free(ev->index);
+	ev->index = idx;
+	ev->n_index = n;
+	return 0;
+}
+
+/* The record of (arch, nr, action+errno), created when new; NULL when the cap is hit
+ * or memory ran out. */
+static struct ev_record *
+record_get(struct evidence *ev, uint32_t arch, int nr, uint32_t ret)
+{
+	uint32_t key = ret_key(ret);
+	size_t h;
+
+	if (ev->n_index) {
+		for (h = rec_hash(arch, nr, key) & (ev->n_index - 1); ev->index[h];
+		     h = (h + 1) & (ev->n_index - 1)) {
+			struct ev_record *r = &ev->recs[ev->index[h] - 1];
+			if (r->arch == arch && r->nr == nr && ret_key(r->ret) == key)
+				return r;
+		}
+	}
+	if (ev->n_recs >= EVIDENCE_MAX_RECORDS)
+		return NULL;
+	if ((ev->n_recs + 1) * 2 >= ev->n_index && index_grow(ev) < 0)
+		return NULL;
+	if (ev->n_recs == ev->cap_recs) {
+		size_t cap = ev->cap_recs ? ev->cap_recs * 2 : 32;
+		struct ev_record *p = realloc(ev->recs, cap * sizeof(*p));
+		if (!p)
+			return NULL;
+		ev->recs = p;
+		ev->cap_recs = cap;
+	}
+	struct ev_record *r = &ev->recs[ev->n_recs];
+	*r = (struct ev_record){ .arch = arch, .nr = nr, .ret = ret };
+	for (h = rec_hash(arch, nr, key) & (ev->n_index - 1); ev->index[h];
+	     h = (h + 1) & (ev->n_index - 1))
+		;
+	ev->index[h] = (uint32_t)++ev->n_recs;
+	return r;
+}
+
+static void
+record_hit(struct evidence *ev, uint32_t arch, int nr, uint32_t ret, const char *exe)
+{
+	struct timespec now;
+	struct ev_record *r;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	r = record_get(ev, arch, nr, ret);
+	if (!r) {
+		ev->dropped++;
+		return;
+	}
+	if (r->count++ == 0)
+		r->first = now;
+	r->last = now;
+	if (!exe || r->n_exes == EVIDENCE_MAX_EXES)
+		return;
+	for (size_t k = 0; k < r->n_exes; k++)
+		if (strcmp(r->exes[k], exe) == 0)
+			return;
+	if ((r->exes[r->n_exes] = strdup(exe)))
+		r->n_exes++;
+}
+
+/* ---- notifications ---- */
+static long
+sys_seccomp(unsigned int op, unsigned int flags, void *arg)
+{
+	return syscall(SYS_seccomp, op, flags, arg);
+}
+
+/* The kernel's sizes of struct seccomp_notif and seccomp_notif_resp, never smaller
+ * than ours (the kernel may add fields: RECV then needs a larger zeroed buffer). */
+static void
+notif_sizes(size_t *ret_notif, size_t *ret_resp)
+{
+	static size_t notif, resp;
+
+	if (!notif) {
+		struct seccomp_notif_sizes sz = { 0 };
+		if (sys_seccomp(SECCOMP_GET_NOTIF_SIZES, 0, &sz) < 0)
+			sz = (struct seccomp_notif_sizes){ 0 };
+		notif = sz.seccomp_notif > sizeof(struct seccomp_notif) ? sz.seccomp_notif
+									: sizeof(struct seccomp_notif);
+		resp = sz.seccomp_notif_resp > sizeof(struct seccomp_notif_resp)
+			       ? sz.seccomp_notif_resp
+			       : sizeof(struct seccomp_notif_resp);
+	}
+	*ret_notif = notif;
+	*ret_resp = resp;
+}
+
+/* readlink /proc/<pid>/exe into buf; false when it cannot be read. */
+static bool
+pid_exe(pid_t pid, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+
+	if (pid <= 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	n = readlink(path, buf, len - 1);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return true;
+}
+
+static int
+notif_continue(int fd, uint64_t id, size_t resp_size)
+{
+	union {
+		struct seccomp_notif_resp r;
+		char pad[512];
+	} stack = { 0 };
+	_cleanup_free_ void *heap = NULL;
+	struct seccomp_notif_resp *resp = &stack.r;
+
+	if (resp_size > sizeof(stack)) {
+		if (!(heap = calloc(1, resp_size)))
+			return -ENOMEM;
+		resp = heap;
+	}
+	resp->id = id;
+	resp->error = 0;
+	resp->val = 0;
+	resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	if (ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, resp) < 0)
+		return -errno;
+	return 0;
+}
+
+int
+evidence_handle(struct evidence *ev, int notify_fd, const struct seccomp_prog *base)
+{
+	union {
+		struct seccomp_notif n;
+		char pad[512];
+	} stack;
+	_cleanup_free_ void *heap = NULL;
+	struct seccomp_notif *req = &stack.n;
+	size_t notif_size, resp_size;
+	struct pollfd pfd = { .fd = notify_fd, .events = POLLIN };
+	char exe[4096];
+	bool have_exe;
+	int r;
+
+	/* RECV blocks while nothing is pending: look first, so that a caller with a stale
+	 * readiness (or a dead fd) never stalls every other container it serves. */
+	r = poll(&pfd, 1, 0);
+	if (r < 0)
+		return errno == EINTR ? 0 : -errno;
+	if (!(pfd.revents & POLLIN))
+		return pfd.revents & (POLLHUP | POLLERR | POLLNVAL) ? -EPIPE : 0;
+
+	notif_sizes(&notif_size, &resp_size);
+	if (notif_size > sizeof(stack)) {
+		if (!(heap = calloc(1, notif_size)))
+			return -ENOMEM;
+		req = heap;
+	} else {
+		/* the kernel refuses a RECV buffer that is not zeroed */
+		memset(&stack, 0, sizeof(stack));
+	}
+	if (ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_RECV, req) < 0) {
+		/* ENOENT: the target was interrupted (killed, signalled) after poll */
+		if (errno == ENOENT || errno == EINTR)
+			return 0;
+		return -errno;
+	}
+
+	/* The pid may have been reused between the syscall and readlink: the name is
+	 * trusted only when the notification is still alive afterwards, which pins the
+	 * target (it waits in the kernel for our answer). */
+	have_exe = pid_exe((pid_t)req->pid, exe, sizeof(exe));
+	if (have_exe && ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0)
+		have_exe = false;
+
+	uint32_t ret = seccomp_prog_eval(base, req->data.arch, req->data.nr, req->data.args);
+	if ((ret & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_ALLOW)
+		record_hit(ev, req->data.arch, req->data.nr, ret, have_exe ? exe : NULL);
+
+	r = notif_continue(notify_fd, req->id, resp_size);
+	if (r < 0 && r != -ENOENT)
+		return r;
+	return 1;
+}
+
+/* ---- writing ---- */
+struct sorted_rec {
+	const struct ev_record *r;
+	const char *arch;
+	char *name;
+	char archbuf[32];
+};
+
+static int
+sorted_cmp(const void *a, const void *b)
+{
+	const struct sorted_rec *x = a, *y = b;
+	int c = strcmp(x->arch, y->arch);
+
+	if (!c)
+		c = strcmp(x->name, y->name);
+	if (!c)
+		c = (ret_key(x->r->ret) > ret_key(y->r->ret)) - (ret_key(x->r->ret) < ret_key(y->r->ret));
+	return c;
+}
+
+static void
+gen_kv(struct json_gen *g, const char *k, const char *v)
+{
+	json_gen_key(g, k);
+	json_gen_string(g, v);
+}
+
+static void
+gen_time(struct json_gen *g, const char *k, const struct timespec *ts)
+{
+	char buf[40];
+
+	format_time(ts, buf);
+	gen_kv(g, k, buf);
+}
+
+static void
+gen_record(struct json_gen *g, const struct sorted_rec *s)
+{
+	const struct ev_record *r = s->r;
+	bool has_errno;
+	unsigned e;
+	enum seccomp_action a = ret_action(r->ret, &has_errno, &e);
+
+	json_gen_obj_open(g);
+	gen_kv(g, "syscall", s->name);
+	gen_kv(g, "arch", s->arch);
+	json_gen_key(g, "nr");
+	json_gen_int(g, r->nr);
+	gen_kv(g, "action", table_seccomp_action_name(a));
+	if (has_errno) {
+		json_gen_key(g, "errnoRet");
+		json_gen_uint(g, e);
+	}
+	json_gen_key(g, "count");
+	json_gen_uint(g, r->count);
+	gen_time(g, "first", &r->first);
+	gen_time(g, "last", &r->last);
+	json_gen_key(g, "executables");
+	json_gen_arr_open(g);
+	for (size_t k = 0; k < r->n_exes; k++)
+		json_gen_string(g, r->exes[k]);
+	json_gen_arr_close(g);
+	json_gen_obj_close(g);
+}
+
+static void
+gen_header(struct json_gen *g, const struct evidence *ev)
+{
+	struct utsname u;
+
+	json_gen_key(g, "straitEvidence");
+	json_gen_int(g, EVIDENCE_FORMAT_VERSION);
+	json_gen_key(g, "container");
+	json_gen_obj_open(g);
+	gen_kv(g, "id", ev->id);
+	gen_kv(g, "bundle", ev->bundle);
+	gen_kv(g, "label", ev->label);
+	json_gen_obj_close(g);
+	json_gen_key(g, "baseProfile");
+	json_gen_obj_open(g);
+	gen_kv(g, "sha256", ev->base_sha256);
+	gen_kv(g, "source", ev->base_source);
+	json_gen_obj_close(g);
+	gen_time(g, "start", &ev->start);
+	gen_time(g, "end", &ev->end);
+	json_gen_key(g, "versions");
+	json_gen_obj_open(g);
+	gen_kv(g, "strait", PACKAGE_VERSION);
+	gen_kv(g, "libseccomp", seccomp_libseccomp_version());
+	gen_kv(g, "kernel", uname(&u) == 0 ? u.release : NULL);
+	json_gen_obj_close(g);
+	json_gen_key(g, "recordsDropped");
+	json_gen_uint(g, ev->dropped);
+}
+
+static int
+evidence_json(const struct evidence *ev, char **ret_text, size_t *ret_len)
+{
+	_cleanup_free_ struct sorted_rec *s = calloc(ev->n_recs + 1, sizeof(*s));
+	struct json_gen *g;
+	int r = 0;
+
+	if (!s)
+		return -ENOMEM;
+	for (size_t i = 0; i < ev->n_recs; i++) {
+		s[i].r = &ev->recs[i];
+		s[i].arch = arch_name(ev->recs[i].arch, ev->recs[i].nr, s[i].archbuf);
+		s[i].name = syscall_name(ev->recs[i].arch, ev->recs[i].nr);
+		if (!s[i].name)
+			r = -ENOMEM;
+	}
+	g = r < 0 ? NULL : json_gen_new(true);
+	if (g) {
+		qsort(s, ev->n_recs, sizeof(*s), sorted_cmp);
+		json_gen_obj_open(g);
+		gen_header(g, ev);
+		json_gen_key(g, "records");
+		json_gen_arr_open(g);
+		for (size_t i = 0; i < ev->n_recs; i++)
+			gen_record(g, &s[i]);
+		json_gen_arr_close(g);
+		json_gen_obj_close(g);
+		r = json_gen_finish(g, ret_text, ret_len);
+		json_gen_free(g);
+	} else if (r == 0) {
+		r = -ENOMEM;
+	}
+	for (size_t i = 0; i < ev->n_recs; i++)
+		free(s[i].name);
+	return r;
+}
+
+static int
+write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+evidence_write(struct evidence *ev, const char *path, struct lc_err *err)
+{
+	_cleanup_free_ char *text = NULL, *tmp = NULL;
+	_cleanup_close_ int fd = -1;
+	size_t len;
+	int r;
+
+	clock_gettime(CLOCK_REALTIME, &ev->end);
+	r = evidence_json(ev, &text, &len);
+	if (r < 0)
+		return lc_err_set(err, -r, "seccomp evidence %s", path);
+	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
+		return lc_err_set(err, ENOMEM, "seccomp evidence %s", path);
+	/* a private temp file in the same directory, renamed over the target: a reader
+	 * sees the old file or the complete new one, never a partial write */
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return lc_err_set(err, errno, "seccomp evidence %s: create a temporary file", path);
+	r = write_all(fd, text, len);
+	if (r == 0 && write_all(fd, "\n", 1) == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlink(tmp);
+		return lc_err_set(err, -r, "seccomp evidence %s: write", path);
+	}
+	return 0;
+}
+
+/* ---- reading ---- */
+void
+evidence_doc_free(struct evidence_doc *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n_records; i++) {
+		struct evidence_record *r = &d->records[i];
+		free(r->syscall);
+		free(r->arch);
+		free(r->first);
+		free(r->last);
+		strv_freep(&r->executables);
+	}
+	free(d->records);
+	free(d->path);
+	free(d->id);
+	free(d->bundle);
+	free(d->label);
+	free(d->base_sha256);
+	free(d->base_source);
+	free(d->start);
+	free(d->end);
+	free(d->strait_version);
+	free(d->libseccomp_version);
+	free(d->kernel_version);
+	free(d);
+}
+
+/* A string member (or null/absent) of obj into *ret; field names it in errors. */
+static int
+load_str(const char *file, const struct json_val *obj, const char *key, const char *field,
+	 bool required, char **ret, struct lc_err *err)
+{
+	const struct json_val *v = json_get(obj, key);
+
+	*ret = NULL;
+	if (!v || json_type(v) == JSON_NULL) {
+		if (required)
+			return lc_err_setx(err, EINVAL, "%s: %s: missing", file, field);
+		return 0;
+	}
+	if (json_type(v) != JSON_STRING)
+		return lc_err_setx(err, EINVAL, "%s: %s: expected a string, got %s", file, field,
+				   json_type_name(json_type(v)));
+	if (!(*ret = strdup(json_string(v))))
+		return lc_err_set(err, ENOMEM, "%s", file);
+	return 0;
+}
+
+static int
+load_u64(const char *file, const struct json_val *obj, const char *key, const char *field,
+	 uint64_t max, uint64_t *ret, struct lc_err *err)
+{
+	const struct json_val *v = json_get(obj, key);
+
+	if (!v)
+		return lc_err_setx(err, EINVAL, "%s: %s: missing", file, field);
+	if (json_type(v) != JSON_NUMBER || json_uint64(v, ret) < 0 || *ret > max)
+		return lc_err_setx(err, EINVAL, "%s: %s: %s is not an integer in 0..%" PRIu64,
+				   file, field,
+				   json_type(v) == JSON_NUMBER ? json_number_text(v)
+							       : json_type_name(json_type(v)),
+				   max);
+	return 0;
+}
+
+static int
+load_exes(const char *file, const struct json_val *v, const char *field,
+	  struct evidence_record *r, struct lc_err *err)
+{
+	size_t n = v ? json_len(v) : 0;
+
+	if (v && json_type(v) != JSON_ARRAY)
+		return lc_err_setx(err, EINVAL, "%s: %s.executables: expected an array", file, field);
+	r->executables = calloc(n + 1, sizeof(char *));
+	if (!r->executables)
+		return lc_err_set(err, ENOMEM, "%s", file);
+	for (size_t k = 0; k < n; k++) {
+		const char *s = json_string(json_at(v, k));
+		if (!s)
+			return lc_err_setx(err, EINVAL, "%s: %s.executables[%zu]: expected a string",
+					   file, field, k);
+		if (!(r->executables[k] = strdup(s)))
+			return lc_err_set(err, ENOMEM, "%s", file);
+		r->n_executables++;
+	}
+	return 0;
+}
+
+static int
+load_record(const char *file, const struct json_val *v, size_t i, struct evidence_record *r,
+	    struct lc_err *err)
+{
+	_cleanup_free_ char *action = NULL;
+	char field[48];
+	uint64_t u;
+	int a, q;
+
+	snprintf(field, sizeof(field), "records[%zu]", i);
+	r->nr = -1;
+	if (json_type(v) != JSON_OBJECT)
+		return lc_err_setx(err, EINVAL, "%s: %s: expected an object", file, field);
+	char sub[80];
+#define SUB(k) (snprintf(sub, sizeof(sub), "%s.%s", field, k), sub)
+	if ((q = load_str(file, v, "syscall", SUB("syscall"), true, &r->syscall, err)) < 0 ||
+	    (q = load_str(file, v, "arch", SUB("arch"), true, &r->arch, err)) < 0 ||
+	    (q = load_str(file, v, "action", SUB("action"), true, &action, err)) < 0 ||
+	    (q = load_str(file, v, "first", SUB("first"), false, &r->first, err)) < 0 ||
+	    (q = load_str(file, v, "last", SUB("last"), false, &r->last, err)) < 0 ||
+	    (q = load_u64(file, v, "count", SUB("count"), UINT64_MAX, &r->count, err)) < 0)
+		return q;
+	if (!*r->syscall)
+		return lc_err_setx(err, EINVAL, "%s: %s: empty name", file, SUB("syscall"));
+	if ((a = table_seccomp_action_from_name(action)) < 0 || a == SCMP_ACT_ALLOW_)
+		return lc_err_setx(err, EINVAL, "%s: %s: %s \"%s\"", file, SUB("action"),
+				   a < 0 ? "unknown action" : "a record never has", action);
+	r->action = (enum seccomp_action)a;
+	if (json_get(v, "errnoRet")) {
+		if ((q = load_u64(file, v, "errnoRet", SUB("errnoRet"), 0xffff, &u, err)) < 0)
+			return q;
+		r->has_errno_ret = true;
+		r->errno_ret = (unsigned)u;
+	}
+	if (json_get(v, "nr")) {
+		if ((q = load_u64(file, v, "nr", SUB("nr"), INT32_MAX, &u, err)) < 0)
+			return q;
+		r->nr = (int)u;
+	}
+#undef SUB
+	return load_exes(file, json_get(v, "executables"), field, r, err);
+}
+
+static int
+load_header(const char *file, const struct json_val *root, struct evidence_doc *d,
+	    struct lc_err *err)
+{
+	const struct json_val *c = json_get(root, "container"), *b = json_get(root, "baseProfile"),
+			      *ver = json_get(root, "versions");
+	uint64_t version;
+	int q;
+
+	if ((q = load_u64(file, root, "straitEvidence", "straitEvidence", INT32_MAX, &version,
+			  err)) < 0)
+		return q;
+	if (version != EVIDENCE_FORMAT_VERSION)
+		return lc_err_setx(err, EINVAL,
+				   "%s: straitEvidence: version %" PRIu64 " is not supported "
+				   "(this strait reads version %d)",
+				   file, version, EVIDENCE_FORMAT_VERSION);
+	d->version = (int)version;
+	if ((q = load_str(file, c, "id", "container.id", false, &d->id, err)) < 0 ||
+	    (q = load_str(file, c, "bundle", "container.bundle", false, &d->bundle, err)) < 0 ||
+	    (q = load_str(file, c, "label", "container.label", false, &d->label, err)) < 0 ||
+	    (q = load_str(file, b, "sha256", "baseProfile.sha256", false, &d->base_sha256, err)) < 0 ||
+	    (q = load_str(file, b, "source", "baseProfile.source", false, &d->base_source, err)) < 0 ||
+	    (q = load_str(file, root, "start", "start", false, &d->start, err)) < 0 ||
+	    (q = load_str(file, root, "end", "end", false, &d->end, err)) < 0 ||
+	    (q = load_str(file, ver, "strait", "versions.strait", false, &d->strait_version, err)) < 0 ||
+	    (q = load_str(file, ver, "libseccomp", "versions.libseccomp", false,
+			  &d->libseccomp_version, err)) < 0 ||
+	    (q = load_str(file, ver, "kernel", "versions.kernel", false, &d->kernel_version, err)) < 0)
+		return q;
+	if (json_get(root, "recordsDropped") &&
+	    (q = load_u64(file, root, "recordsDropped", "recordsDropped", UINT64_MAX,
+			  &d->records_dropped, err)) < 0)
+		return q;
+	return 0;
+}
+
+static void
+json_freep(struct json_val **v)
+{
+	json_free(*v);
+}
+
+int
+evidence_load(const char *path, struct evidence_doc **ret, struct lc_err *err)
+{
+	_cleanup_free_ char *text = NULL;
+	_cleanup_(json_freep) struct json_val *root = NULL;
+	_cleanup_evidence_doc_ struct evidence_doc *d = NULL;
+	const struct json_val *recs;
+	char jerr[256];
+	size_t len, n;
+	int q;
+
+	q = observe_read_file(path, EVIDENCE_MAX_FILE, &text, &len, err);
+	if (q < 0)
+		return q;
+	if (json_parse(text, len, &root, jerr, sizeof(jerr)) < 0)
+		return lc_err_setx(err, EINVAL, "%s: not valid JSON: %s", path, jerr);
+	if (json_type(root) != JSON_OBJECT || !json_get(root, "straitEvidence"))
+		return lc_err_setx(err, EINVAL,
+				   "%s: not a strait evidence file (no \"straitEvidence\" member)",
+				   path);
+	if (!(d = calloc(1, sizeof(*d))) || !(d->path = strdup(path)))
+		return lc_err_set(err, ENOMEM, "%s", path);
+	if ((q = load_header(path, root, d, err)) < 0)
+		return q;
+	recs = json_get(root, "records");
+	if (!recs || json_type(recs) != JSON_ARRAY)
+		return lc_err_setx(err, EINVAL, "%s: records: expected an array", path);
+	n = json_len(recs);
+	if (!(d->records = calloc(n ? n : 1, sizeof(*d->records))))
+		return lc_err_set(err, ENOMEM, "%s", path);
+	for (size_t i = 0; i < n; i++) {
+		d->n_records++;
+		if ((q = load_record(path, json_at(recs, i), i, &d->records[i], err)) < 0)
+			return q;
+	}
+	*ret = TAKE_PTR(d);
+	return 0;
+}

@@ -1,0 +1,129 @@
+/* Observe mode: the permissive logging twin of a profile, and the evidence it yields.
+ * observe.c derives the twin; evidence.c records notifications into deduplicated
+ * evidence and writes/reads the evidence JSON (docs/seccomp-evidence.md);
+ * recorder.c is the agent that serves many containers over the OCI listener protocol.
+ *
+ * How a notification is judged: the twin only notifies (it blocks nothing); the
+ * recorder runs the BASE program in user space (seccomp_prog_eval) on the notified
+ * seccomp_data to learn what enforcement would have done, records it when that is not
+ * ALLOW, and always answers SECCOMP_USER_NOTIF_FLAG_CONTINUE. */
+#ifndef STRAIT_SECCOMP_OBSERVE_H
+#define STRAIT_SECCOMP_OBSERVE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "spec.h"
+
+struct seccomp_prog;
+
+/* The twin of base (freshly allocated; free with seccomp_spec_free):
+ * - base default not ALLOW: defaultAction NOTIFY; ALLOW rules kept as they are (a
+ *   syscall the base allows costs nothing extra); every other rule dropped (it falls
+ *   to the NOTIFY default);
+ * - base default ALLOW: defaultAction ALLOW; every non-ALLOW rule becomes a NOTIFY
+ *   rule with the same argument conditions (so allowed syscalls stay free);
+ * - execve and execveat always NOTIFY (the container process goes from loading the
+ *   filter straight to execve, which waits there until the recorder holds the
+ *   listener: see docs/seccomp.md). They are taken out of the other rules.
+ * Architectures and flags (minus LOG) are kept; errnoRet, listenerPath and
+ * listenerMetadata are not (the caller points the listener at the recorder). */
+int seccomp_observe_twin(const struct spec_seccomp *base, struct spec_seccomp **ret,
+			 struct lc_err *err);
+
+struct evidence_meta {
+	const char *id, *bundle, *label;
+	const char *base_sha256; /* of the base profile */
+	const char *base_source; /* "config" | "runtime-default" */
+};
+
+/* The "straitEvidence" value evidence_write writes and evidence_load reads. */
+#define EVIDENCE_FORMAT_VERSION 1
+
+struct evidence;
+/* A new, empty evidence whose start time is now; the meta strings are copied (any may
+ * be NULL). NULL when out of memory. */
+struct evidence *evidence_new(const struct evidence_meta *m);
+void evidence_free(struct evidence *ev);
+static inline void
+evidence_freep(struct evidence **ev)
+{
+	evidence_free(*ev);
+}
+#define _cleanup_evidence_ __attribute__((cleanup(evidence_freep)))
+/* Distinct records so far (for a summary line). */
+size_t evidence_n_records(const struct evidence *ev);
+
+/* Receives one notification on notify_fd, judges it with base (non-NULL), records it
+ * when base would not ALLOW it, and answers CONTINUE. Returns 1 when one was handled,
+ * 0 when there was nothing to receive (nothing pending, or the target went away:
+ * ENOENT), -EPIPE when the fd hung up with nothing pending (all filter users exited),
+ * other -errno when the fd is unusable. Never blocks: it polls the fd first. */
+int evidence_handle(struct evidence *ev, int notify_fd, const struct seccomp_prog *base);
+
+/* Sets the end time and writes the evidence JSON to path atomically (temp + rename). */
+int evidence_write(struct evidence *ev, const char *path, struct lc_err *err);
+
+/* ---- reading evidence back (the profile tooling: generate, check) ---- */
+/* One record of an evidence file, as documented in docs/seccomp-evidence.md. */
+struct evidence_record {
+	char *syscall; /* the name for arch, or "nr:<number>" when libseccomp has none */
+	char *arch;    /* "SCMP_ARCH_X86_64" */
+	int nr;        /* the syscall number on arch; -1 when the file does not say */
+	enum seccomp_action action; /* what enforcement would have done */
+	bool has_errno_ret;         /* set for SCMP_ACT_ERRNO and SCMP_ACT_TRACE */
+	unsigned errno_ret;
+	uint64_t count;
+	char *first, *last;  /* RFC 3339 UTC, as written */
+	char **executables;  /* NULL-terminated, never NULL */
+	size_t n_executables;
+};
+
+/* A whole evidence file; every string is owned by the doc (NULL when absent). */
+struct evidence_doc {
+	char *path; /* the file it was loaded from */
+	int version; /* "straitEvidence" */
+	char *id, *bundle, *label;
+	char *base_sha256, *base_source;
+	char *start, *end;
+	uint64_t records_dropped; /* new records past the recorder's cap (normally 0) */
+	char *strait_version, *libseccomp_version, *kernel_version;
+	struct evidence_record *records;
+	size_t n_records;
+};
+
+/* Reads and checks an evidence file. Errors name the file and the field
+ * ("ev.json: records[3].action: unknown action \"FOO\""). */
+int evidence_load(const char *path, struct evidence_doc **ret, struct lc_err *err);
+void evidence_doc_free(struct evidence_doc *d);
+static inline void
+evidence_doc_freep(struct evidence_doc **d)
+{
+	evidence_doc_free(*d);
+}
+#define _cleanup_evidence_doc_ __attribute__((cleanup(evidence_doc_freep)))
+
+/* Compiles the base profile saved at path (OCI linux.seccomp JSON, as written by
+ * seccomp_spec_to_json), read through spec parsing like config.json's. Errors name the
+ * file. For the recorder agent, which judges notifications with it. */
+int seccomp_observe_load_base(const char *path, struct seccomp_prog **ret, struct lc_err *err);
+
+/* Reads a whole regular file of at most max bytes (malloc'd, NUL-terminated). Errors
+ * name the file; -EFBIG when it is larger. Shared by the observe-mode files. */
+int observe_read_file(const char *path, size_t max, char **ret, size_t *ret_len,
+		      struct lc_err *err);
+
+/* The base profile's JSON text, as strait saves it in the container's state dir
+ * (seccomp-base.json) for the recorder agent. */
+#define SECCOMP_BASE_FILE "seccomp-base.json"
+
+/* `strait seccomp recorder --socket PATH --dir DIR`: accepts OCI listener connections
+ * (ContainerProcessState JSON + the notify fd), reads the base profile named in the
+ * listenerMetadata ({"baseProfile": PATH, "label": ..., "id": ..., "baseSource": ...}),
+ * serves every container at once, and writes DIR/<id>.<label>.<unix-nanos>.json
+ * (DIR/<id>.<unix-nanos>.json without a label) when a container's notify fd hangs up.
+ * Runs until SIGINT/SIGTERM, then writes every open evidence and returns 0. The
+ * calling process must not use SIGINT/SIGTERM otherwise (they are taken by signalfd). */
+int seccomp_recorder_run(const char *socket_path, const char *dir, struct lc_err *err);
+
+#endif
