@@ -24,6 +24,16 @@ static const struct enum_name privileged[] = {
 	{ "unconfined", LC_PRIV_UNCONFINED },
 };
 
+static const struct enum_name modes[] = {
+	{ "enforce", LC_MODE_ENFORCE },
+	{ "log", LC_MODE_LOG },
+};
+
+static const struct enum_name booleans[] = {
+	{ "false", 0 },
+	{ "true", 1 },
+};
+
 static int
 lookup(const struct enum_name *t, size_t n, const char *name)
 {
@@ -53,6 +63,23 @@ config_set(struct lc_config *c, const char *key, const char *value, const char *
 					   "%s: privileged-seccomp: unknown value \"%s\" (unconfined, refuse or audit)",
 					   where, value);
 		c->privileged_seccomp = v;
+	} else if (!strcmp(key, "seccomp-mode")) {
+		v = lookup(modes, ARRAY_SIZE(modes), value);
+		if (v < 0)
+			return lc_err_setx(err, EINVAL, "%s: seccomp-mode: unknown value \"%s\" (enforce or log)",
+					   where, value);
+		c->seccomp_mode = v;
+	} else if (!strcmp(key, "seccomp-recorder")) {
+		if (value[0] != '/' || strlen(value) >= sizeof(c->seccomp_recorder))
+			return lc_err_setx(err, EINVAL, "%s: seccomp-recorder: \"%s\" is not an absolute socket path",
+					   where, value);
+		strcpy(c->seccomp_recorder, value);
+	} else if (!strcmp(key, "allow-mode-annotation")) {
+		v = lookup(booleans, ARRAY_SIZE(booleans), value);
+		if (v < 0)
+			return lc_err_setx(err, EINVAL, "%s: allow-mode-annotation: \"%s\" is not true or false",
+					   where, value);
+		c->allow_mode_annotation = v;
 	} else {
 		return lc_err_setx(err, EINVAL, "%s: unknown setting \"%s\"", where, key);
 	}

@@ -17,6 +17,8 @@
 #include "seccomp/seccomp.h"
 #include "tables.h"
 #include "terminal.h"
+#include "container-observe.h"
+#include "seccomp/observe.h"
 
 static int
 read_file(const char *path, char **ret, size_t *ret_len, struct lc_err *err)
@@ -198,6 +200,7 @@ exec_job_cleanup(struct exec_job *j)
 	cgroup_free(j->cgroup);
 	closep(&j->ctx.listener_fd);
 	closep(&j->ctx.console_fd);
+	closep(&j->ctx.recorder_fd);
 	state_free(j->st);
 }
 
@@ -229,7 +232,10 @@ exec_prepare(const struct lc_global *g, const struct lc_exec_opts *o, struct exe
 	_cleanup_free_ char *cache = NULL;
 	if (asprintf(&cache, "%s/@seccomp-cache", g->root) < 0)
 		return lc_err_set(err, ENOMEM, "exec");
-	r = seccomp_decide(j->spec, &g->config, cache, &j->seccomp, err);
+	/* Observe mode follows the container's own: its record says log or audit. */
+	bool logged = j->st->seccomp_json && strstr(j->st->seccomp_json, "\"mode\":\"log\"");
+	r = seccomp_decide(j->spec, &g->config, logged ? LC_MODE_LOG : LC_MODE_ENFORCE, cache,
+			   &j->seccomp, err);
 	if (r < 0)
 		return r;
 	r = exec_process(j->spec, o, &p, err);
@@ -261,6 +267,7 @@ exec_prepare(const struct lc_global *g, const struct lc_exec_opts *o, struct exe
 		.listener_fd = -1,
 		.console_fd = -1,
 		.state_dirfd = -1,
+		.recorder_fd = -1,
 		.preserve_fds = o->preserve_fds,
 		.console_socket = o->console_socket,
 		.self_dev = self.st_dev,
@@ -277,19 +284,45 @@ exec_prepare(const struct lc_global *g, const struct lc_exec_opts *o, struct exe
 		if (j->ctx.console_fd < 0 && (o->console_socket || o->detach))
 			return j->ctx.console_fd;
 	}
-	if (j->seccomp.prog && j->seccomp.prog->needs_notify) {
-		j->ctx.listener_fd = notify_connect(j->seccomp.profile->listener_path, err);
+	if (j->seccomp.base) {
+		/* The exec'd process is recorded by the agent, like the container's. */
+		if (!g->config.seccomp_recorder[0])
+			return lc_err_setx(err, EINVAL, "exec into a container in seccomp log/audit mode needs seccomp-recorder in strait.conf");
+		j->ctx.observe = true;
+		j->ctx.recorder_fd = notify_connect(g->config.seccomp_recorder, "seccomp recorder", err);
+		if (j->ctx.recorder_fd < 0)
+			return j->ctx.recorder_fd;
+	} else if (j->seccomp.prog && j->seccomp.prog->needs_notify) {
+		j->ctx.listener_fd = notify_connect(j->seccomp.profile->listener_path,
+						    "config.json: linux.seccomp.listenerPath", err);
 		if (j->ctx.listener_fd < 0)
 			return j->ctx.listener_fd;
 	}
 	return 0;
 }
 
+static int
+hand_exec_listener(const struct lc_global *g, struct exec_job *j, pid_t pid, int no,
+		   struct lc_err *err)
+{
+	_cleanup_free_ char *dir = state_dir(g->root, j->st->id), *path = NULL, *meta = NULL;
+	_cleanup_close_ int listener = observe_take_fd(pid, no, err);
+	if (listener < 0)
+		return listener;
+	if (!dir || asprintf(&path, "%s/%s", dir, SECCOMP_META_FILE) < 0)
+		return lc_err_set(err, ENOMEM, "exec");
+	size_t len = 0;
+	int r = read_file(path, &meta, &len, err);
+	if (r < 0)
+		return r;
+	return observe_send(j->ctx.recorder_fd, j->st, meta, listener, err);
+}
+
 int
 lc_container_exec(const struct lc_global *g, const struct lc_exec_opts *o, int *ret_status,
 		  struct lc_err *err)
 {
-	struct exec_job j = { .ctx.listener_fd = -1, .ctx.console_fd = -1, .ctx.state_dirfd = -1 };
+	struct exec_job j = { .ctx.listener_fd = -1, .ctx.console_fd = -1, .ctx.state_dirfd = -1, .ctx.recorder_fd = -1 };
 	struct spawn_result sr;
 	int r = exec_prepare(g, o, &j, err);
 	if (r >= 0)
@@ -300,9 +333,14 @@ lc_container_exec(const struct lc_global *g, const struct lc_exec_opts *o, int *
 	}
 	_cleanup_close_ int syncfd = sr.sync_fd;
 	struct sync_msg m;
-	/* EOF: execve happened; a message: a step before it failed. */
-	if (sync_recv(syncfd, &m) > 0 && m.type == SYNC_ERROR)
-		r = lc_err_setx(err, m.code, "%s", m.text);
+	/* EOF: execve happened; ERROR: a step before it failed; LISTENER: observe mode,
+	 * the twin's listener goes to the agent before execve can go on. */
+	while (r >= 0 && sync_recv(syncfd, &m) > 0) {
+		if (m.type == SYNC_ERROR)
+			r = lc_err_setx(err, m.code, "%s", m.text);
+		else if (m.type == SYNC_LISTENER)
+			r = hand_exec_listener(g, &j, sr.pid, m.code, err);
+	}
 	if (r >= 0 && o->pid_file)
 		r = container_write_pid_file(o->pid_file, sr.pid, err);
 	if (r >= 0 && o->detach) {

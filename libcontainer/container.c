@@ -13,6 +13,8 @@
 #include <time.h>
 #include "cgroup/cgroup.h"
 #include "container.h"
+#include "container-observe.h"
+#include "seccomp/observe.h"
 #include "error.h"
 #include "json.h"
 #include "log.h"
@@ -68,6 +70,27 @@ write_file_atomic(const char *path, const char *text, size_t len, mode_t mode, s
 	return 0;
 }
 
+/* Reads <dir>/<name> into a NUL-terminated string (malloc'd), NULL on failure. */
+static char *
+read_text_file(const char *dir, const char *name)
+{
+	_cleanup_free_ char *path = NULL;
+	struct stat sb;
+	if (asprintf(&path, "%s/%s", dir, name) < 0)
+		return NULL;
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 || fstat(fd, &sb) < 0)
+		return NULL;
+	char *buf = malloc(sb.st_size + 1);
+	if (buf && read(fd, buf, sb.st_size) != sb.st_size) {
+		free(buf);
+		return NULL;
+	}
+	if (buf)
+		buf[sb.st_size] = '\0';
+	return buf;
+}
+
 int
 container_write_pid_file(const char *path, pid_t pid, struct lc_err *err)
 {
@@ -105,6 +128,7 @@ struct create_job {
 	struct lc_state st;
 	char *dir;
 	bool claimed;
+	const char *evidence_path; /* observe mode recorded by `run` itself */
 };
 
 static void
@@ -122,6 +146,7 @@ create_job_cleanup(struct create_job *j, const struct lc_global *g, bool failed)
 	closep(&j->ctx.listener_fd);
 	closep(&j->ctx.console_fd);
 	closep(&j->ctx.state_dirfd);
+	closep(&j->ctx.recorder_fd);
 	seccomp_decision_release(&j->seccomp);
 	free(j->st.seccomp_json);
 	free(j->st.created);
@@ -134,28 +159,98 @@ create_job_cleanup(struct create_job *j, const struct lc_global *g, bool failed)
 
 /* The seccomp decision and, with NOTIFY rules, the listener connection: both in the
  * runtime before clone, so the container process only loads bytes and sends one fd. */
+/* Observe mode needs a recorder: `run --seccomp-evidence` records itself; otherwise
+ * the agent (--seccomp-recorder or strait.conf) must be reachable now, not later. */
 static int
-prepare_seccomp(const struct lc_global *g, struct create_job *j, struct lc_err *err)
+prepare_observe(const struct lc_global *g, const struct lc_create_opts *o, enum create_mode mode,
+		struct create_job *j, struct lc_err *err)
+{
+	j->ctx.observe = true;
+	if (o->seccomp_evidence) {
+		if (mode != RUN_FOREGROUND)
+			return lc_err_setx(err, EINVAL, "--seccomp-evidence needs a foreground run");
+		j->evidence_path = o->seccomp_evidence;
+		return 0;
+	}
+	const char *agent = o->seccomp_recorder ? o->seccomp_recorder : g->config.seccomp_recorder;
+	if (!agent[0])
+		return lc_err_setx(err, EINVAL, "seccomp log mode needs a recorder: --seccomp-evidence FILE (run in the foreground), --seccomp-recorder SOCKET or seccomp-recorder in strait.conf");
+	j->ctx.recorder_fd = notify_connect(agent, "seccomp recorder", err);
+	return j->ctx.recorder_fd < 0 ? j->ctx.recorder_fd : 0;
+}
+
+/* The seccomp decision and, with NOTIFY rules, the listener connection: both in the
+ * runtime before clone, so the container process only loads bytes and sends one fd. */
+static int
+prepare_seccomp(const struct lc_global *g, const struct lc_create_opts *o, enum create_mode mode,
+		struct create_job *j, struct lc_err *err)
 {
 	_cleanup_free_ char *cache = NULL;
-	if (asprintf(&cache, "%s/@seccomp-cache", g->root) < 0)
-		return lc_err_set(err, ENOMEM, "seccomp");
-	int r = seccomp_decide(j->spec, &g->config, cache, &j->seccomp, err);
+	int r = 0;
+	enum lc_seccomp_mode want = seccomp_wanted_mode(j->spec, &g->config, o->seccomp_mode, err, &r);
 	if (r < 0)
 		return r;
+	if (asprintf(&cache, "%s/@seccomp-cache", g->root) < 0)
+		return lc_err_set(err, ENOMEM, "seccomp");
+	r = seccomp_decide(j->spec, &g->config, want, cache, &j->seccomp, err);
+	if (r < 0)
+		return r;
+	if (o->seccomp_label)
+		j->seccomp.label = o->seccomp_label;
 	j->ctx.seccomp = j->seccomp.prog;
 	j->ctx.seccomp_profile = j->seccomp.profile;
 	j->st.seccomp_json = seccomp_decision_json(&j->seccomp, &g->config);
 	if (!j->st.seccomp_json)
 		return lc_err_set(err, ENOMEM, "seccomp record");
+	if (j->seccomp.base)
+		return prepare_observe(g, o, mode, j, err);
+	if (o->seccomp_evidence)
+		return lc_err_setx(err, EINVAL, "--seccomp-evidence needs seccomp log mode (--seccomp-mode=log)");
 	if (j->seccomp.prog && j->seccomp.prog->needs_notify) {
 		if (!j->seccomp.profile->listener_path)
 			return lc_err_setx(err, EINVAL, "config.json: linux.seccomp: SCMP_ACT_NOTIFY requires listenerPath");
-		j->ctx.listener_fd = notify_connect(j->seccomp.profile->listener_path, err);
+		j->ctx.listener_fd = notify_connect(j->seccomp.profile->listener_path,
+						    "config.json: linux.seccomp.listenerPath", err);
 		if (j->ctx.listener_fd < 0)
 			return j->ctx.listener_fd;
 	}
 	return 0;
+}
+
+/* Observe mode: the base profile and the agent's metadata, next to the state. */
+static int
+save_observe_files(struct create_job *j, struct lc_err *err)
+{
+	_cleanup_free_ char *base = NULL, *meta = NULL, *path = NULL;
+	struct json_gen *g;
+	size_t len;
+	int r;
+
+	if (!j->seccomp.base)
+		return 0;
+	if (seccomp_spec_to_json(j->seccomp.profile, false, &base) < 0 ||
+	    asprintf(&path, "%s/%s", j->dir, SECCOMP_BASE_FILE) < 0)
+		return lc_err_set(err, ENOMEM, "seccomp observe");
+	r = write_file_atomic(path, base, strlen(base), 0600, err);
+	if (r < 0)
+		return r;
+	if (!(g = json_gen_new(false)))
+		return lc_err_set(err, ENOMEM, "seccomp observe");
+	json_gen_obj_open(g);
+	json_gen_key(g, "baseProfile");
+	json_gen_string(g, path);
+	json_gen_key(g, "label");
+	json_gen_string(g, j->seccomp.label ? j->seccomp.label : "");
+	json_gen_key(g, "id");
+	json_gen_string(g, j->st.id);
+	json_gen_obj_close(g);
+	r = json_gen_finish(g, &meta, &len);
+	json_gen_free(g);
+	free(path);
+	path = NULL;
+	if (r < 0 || asprintf(&path, "%s/%s", j->dir, SECCOMP_META_FILE) < 0)
+		return lc_err_set(err, ENOMEM, "seccomp observe");
+	return write_file_atomic(path, meta, len, 0600, err);
 }
 
 /* Everything create does before the clone, in the runtime. */
@@ -194,7 +289,7 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, enum c
 	if (r < 0)
 		return r;
 	/* Before the claim: a refusal by policy or a bad profile leaves nothing behind. */
-	r = prepare_seccomp(g, j, err);
+	r = prepare_seccomp(g, o, mode, j, err);
 	if (r < 0)
 		return r;
 	r = state_claim(g->root, o->id, err);
@@ -212,6 +307,9 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, enum c
 	    seccomp_record_annotations(j->st.seccomp_json, &j->st.annotations) < 0)
 		return lc_err_set(err, ENOMEM, "create");
 	r = save_config(j->dir, j->spec, err);
+	if (r < 0)
+		return r;
+	r = save_observe_files(j, err);
 	if (r < 0)
 		return r;
 	_cleanup_free_ char *fifo = NULL;
@@ -301,7 +399,7 @@ create_container(const struct lc_global *g, const struct lc_create_opts *o, enum
 int
 lc_container_create(const struct lc_global *g, const struct lc_create_opts *o, struct lc_err *err)
 {
-	struct create_job j = { .ctx.listener_fd = -1, .ctx.console_fd = -1, .ctx.state_dirfd = -1 };
+	struct create_job j = { .ctx.listener_fd = -1, .ctx.console_fd = -1, .ctx.state_dirfd = -1, .ctx.recorder_fd = -1 };
 	struct spawn_result sr;
 	int r = create_container(g, o, CREATE_ONLY, &j, &sr, err);
 	if (r >= 0)
@@ -310,54 +408,115 @@ lc_container_create(const struct lc_global *g, const struct lc_create_opts *o, s
 	return r;
 }
 
-/* Releases the process blocked on exec.fifo, then waits for its execve: the fifo is
- * close-on-exec in the container process, so EOF means the workload started, and any
- * text before it is the error that stopped it. Fails if the process dies first. */
-static int
-release_fifo(const char *dir, const struct lc_state *st, struct lc_err *err)
-{
-	_cleanup_free_ char *fifo = NULL;
-	char buf[sizeof(err->msg)];
-	size_t got = 0;
-	bool released = false;
+/* The runtime's end of exec.fifo. After the "0" that says the process saw start, the
+ * fifo carries either nothing until EOF (execve closed it: the workload runs), an
+ * error text (a step after start failed), or in observe mode "@<listener> <agent>\n"
+ * (the fd numbers to take with pidfd_getfd) and then EOF or an error. */
+struct fifo_wait {
+	int fd;
+	bool released;
+	int listener_no, agent_no; /* -1 until announced */
+	size_t got;
+	char buf[1024];
+};
 
-	if (asprintf(&fifo, "%s/exec.fifo", dir) < 0)
-		return lc_err_set(err, ENOMEM, "start");
-	_cleanup_close_ int fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return lc_err_set(err, errno, "open %s", fifo);
+/* Reads what is there. Returns 1 at EOF, 0 when more may come, -errno. */
+static int
+fifo_read(struct fifo_wait *w, const char *fifo)
+{
+	ssize_t k = read(w->fd, w->buf + w->got, sizeof(w->buf) - 1 - w->got);
+	if (k < 0)
+		return errno == EAGAIN ? 0 : -errno;
+	if (k == 0)
+		return w->released ? 1 : 0;
+	if (!w->released) {
+		w->released = true;
+		unlink(fifo);
+		memmove(w->buf, w->buf + 1, --k);
+	}
+	w->got += k;
+	w->buf[w->got] = '\0';
+	char *nl = w->buf[0] == '@' ? strchr(w->buf, '\n') : NULL;
+	if (nl && sscanf(w->buf, "@%d %d", &w->listener_no, &w->agent_no) == 2) {
+		w->got -= nl + 1 - w->buf;
+		memmove(w->buf, nl + 1, w->got + 1);
+	}
+	return 0;
+}
+
+/* Waits on the fifo until the process execs (0) or, with stop_at_listener, announces
+ * an observe-mode listener (1). Fails with the process's own error text, or if it dies
+ * before it was released. */
+static int
+fifo_loop(struct fifo_wait *w, const char *fifo, const struct lc_state *st, bool stop_at_listener,
+	  struct lc_err *err)
+{
 	for (;;) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		int n = poll(&p, 1, 100);
+		struct pollfd p = { .fd = w->fd, .events = POLLIN };
+		int n = poll(&p, 1, 100), eof = 0;
 		if (n < 0 && errno != EINTR)
 			return lc_err_set(err, errno, "poll %s", fifo);
 		if (n > 0 && (p.revents & (POLLIN | POLLHUP))) {
-			ssize_t k = read(fd, buf + got, sizeof(buf) - 1 - got);
-			if (k > 0) {
-				if (!released) {
-					/* The first byte is the "0" that says it saw start. */
-					released = true;
-					unlink(fifo);
-					memmove(buf, buf + 1, --k);
-				}
-				got += k;
-				continue;
-			}
-			if (k == 0 && released)
-				break; /* EOF: execve closed the fifo */
+			eof = fifo_read(w, fifo);
+			if (eof < 0)
+				return lc_err_set(err, eof, "read %s", fifo);
 		}
+		if (w->listener_no >= 0 && stop_at_listener)
+			return 1;
+		if (eof > 0)
+			break;
+		if (n > 0 && !(p.revents & POLLHUP))
+			continue;
 		bool zombie = false;
 		if (state_pid_start(st->pid, &zombie) != st->pid_start || zombie) {
-			if (released)
+			if (w->released)
 				break;
 			return lc_err_setx(err, ESRCH, "container process exited before start");
 		}
 	}
-	if (got) {
-		buf[got] = '\0';
-		return lc_err_setx(err, EIO, "%s", buf);
-	}
+	if (w->got)
+		return lc_err_setx(err, EIO, "%s", w->buf);
 	return 0;
+}
+
+/* Releases the process blocked on exec.fifo (see fifo_loop for the result). */
+static int
+release_fifo(const char *dir, const struct lc_state *st, struct fifo_wait *w, bool stop_at_listener,
+	     struct lc_err *err)
+{
+	_cleanup_free_ char *fifo = NULL;
+
+	*w = (struct fifo_wait){ .fd = -1, .listener_no = -1, .agent_no = -1 };
+	if (asprintf(&fifo, "%s/exec.fifo", dir) < 0)
+		return lc_err_set(err, ENOMEM, "start");
+	w->fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (w->fd < 0)
+		return lc_err_set(err, errno, "open %s", fifo);
+	return fifo_loop(w, fifo, st, stop_at_listener, err);
+}
+
+/* Observe mode with an agent: takes the listener and the agent socket out of the
+ * container process, sends the listener to the agent, then waits for execve. */
+static int
+hand_to_agent(const char *root, const struct lc_state *st, struct fifo_wait *w, struct lc_err *err)
+{
+	_cleanup_close_ int listener = -1, agent = -1;
+	_cleanup_free_ char *dir = state_dir(root, st->id), *meta = NULL;
+	if (w->agent_no < 0)
+		return lc_err_setx(err, EINVAL, "seccomp observe: no recorder for this container");
+	listener = observe_take_fd(st->pid, w->listener_no, err);
+	if (listener < 0)
+		return listener;
+	agent = observe_take_fd(st->pid, w->agent_no, err);
+	if (agent < 0)
+		return agent;
+	if (!dir || !(meta = read_text_file(dir, SECCOMP_META_FILE)))
+		return lc_err_set(err, errno ? errno : ENOMEM, "seccomp observe: read %s", SECCOMP_META_FILE);
+	int r = observe_send(agent, st, meta, listener, err);
+	if (r < 0)
+		return r;
+	closep(&listener);
+	return fifo_loop(w, "exec.fifo", st, false, err);
 }
 
 static void
@@ -410,7 +569,11 @@ lc_container_start(const struct lc_global *g, const char *id, struct lc_err *err
 		return lc_err_setx(err, EINVAL, "cannot start container \"%s\": it is %s, not created", id,
 				   state_status_name(status));
 	dir = state_dir(g->root, id);
-	r = release_fifo(dir, st, err);
+	struct fifo_wait w;
+	r = release_fifo(dir, st, &w, true, err);
+	if (r == 1)
+		r = hand_to_agent(g->root, st, &w, err);
+	closep(&w.fd);
 	if (r < 0)
 		return r;
 	log_debug("start %s: process %d started", id, st->pid);
@@ -614,7 +777,7 @@ int
 lc_container_run(const struct lc_global *g, const struct lc_create_opts *o, int *ret_status,
 		 struct lc_err *err)
 {
-	struct create_job j = { .ctx.listener_fd = -1, .ctx.console_fd = -1, .ctx.state_dirfd = -1 };
+	struct create_job j = { .ctx.listener_fd = -1, .ctx.console_fd = -1, .ctx.state_dirfd = -1, .ctx.recorder_fd = -1 };
 	struct spawn_result sr;
 	int r = create_container(g, o, o->detach ? RUN_DETACHED : RUN_FOREGROUND, &j, &sr, err);
 	if (r < 0) {
@@ -622,9 +785,26 @@ lc_container_run(const struct lc_global *g, const struct lc_create_opts *o, int 
 		return r;
 	}
 	_cleanup_close_ int syncfd = sr.sync_fd;
-	/* The state file exists but is not written yet: release_fifo reads the pid
-	 * from j.st, and the pid is published once the workload runs. */
-	r = release_fifo(j.dir, &j.st, err);
+	_cleanup_close_ int listener = -1;
+	struct evidence *ev = NULL;
+	struct fifo_wait w;
+	/* The state file exists but is not written yet: the fifo wait reads the pid from
+	 * j.st, and the pid is published once the workload runs. */
+	r = release_fifo(j.dir, &j.st, &w, true, err);
+	if (r == 1 && j.evidence_path) {
+		/* Observe mode recorded by run itself: serve the twin's listener from the
+		 * first notification on (execve included). */
+		struct evidence_meta meta = { .id = o->id, .bundle = j.spec->bundle,
+					      .label = j.seccomp.label,
+					      .base_sha256 = j.seccomp.base->sha256,
+					      .base_source = j.seccomp.source == SECCOMP_SRC_CONFIG ? "config" : "runtime-default" };
+		ev = evidence_new(&meta);
+		listener = ev ? observe_take_fd(sr.pid, w.listener_no, err) : lc_err_set(err, ENOMEM, "evidence");
+		r = listener < 0 ? listener : observe_serve_until_exec(listener, w.fd, ev, j.seccomp.base, err);
+	} else if (r == 1) {
+		r = hand_to_agent(g->root, &j.st, &w, err);
+	}
+	closep(&w.fd);
 	if (r >= 0)
 		r = publish(g, o, &j, err);
 	if (r >= 0)
@@ -636,11 +816,22 @@ lc_container_run(const struct lc_global *g, const struct lc_create_opts *o, int 
 		*ret_status = 0;
 		return 0;
 	}
-	int status = sr.pty_master >= 0 ? terminal_relay(sr.pid, sr.pty_master)
-					: container_wait_foreground(sr.pid);
+	int status;
+	if (ev && listener >= 0)
+		status = observe_serve_until_exit(listener, sr.pid, ev, j.seccomp.base);
+	else if (sr.pty_master >= 0)
+		status = terminal_relay(sr.pid, sr.pty_master);
+	else
+		status = container_wait_foreground(sr.pid);
 	closep(&sr.pty_master);
 	if (r >= 0)
 		*ret_status = status;
+	if (ev) {
+		struct lc_err everr = { 0 };
+		if (evidence_write(ev, j.evidence_path, &everr) < 0 && r >= 0)
+			r = lc_err_setx(err, everr.code, "%s", everr.msg);
+		evidence_free(ev);
+	}
 	if (!o->keep || r < 0) {
 		struct lc_err derr = { 0 };
 		if (destroy(g, &j.st, ST_STOPPED, &derr) < 0 && r >= 0)

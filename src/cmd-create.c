@@ -3,7 +3,8 @@
 #include <string.h>
 #include "cli.h"
 
-enum { OPT_PID_FILE = 256, OPT_CONSOLE, OPT_NO_PIVOT, OPT_NO_KEYRING, OPT_PRESERVE, OPT_KEEP };
+enum { OPT_PID_FILE = 256, OPT_CONSOLE, OPT_NO_PIVOT, OPT_NO_KEYRING, OPT_PRESERVE, OPT_KEEP,
+       OPT_SC_MODE, OPT_SC_LABEL, OPT_SC_RECORDER, OPT_SC_EVIDENCE };
 
 /* Parses create's options (and run's extra -d/--keep when run is set). Returns -1 to
  * go on, or an exit code. */
@@ -21,6 +22,10 @@ cli_parse_create(struct cli *c, int argc, char **argv, bool run, struct lc_creat
 		{ "preserve-fds", required_argument, NULL, OPT_PRESERVE },
 		{ "detach", no_argument, NULL, 'd' },
 		{ "keep", no_argument, NULL, OPT_KEEP },
+		{ "seccomp-mode", required_argument, NULL, OPT_SC_MODE },
+		{ "seccomp-label", required_argument, NULL, OPT_SC_LABEL },
+		{ "seccomp-recorder", required_argument, NULL, OPT_SC_RECORDER },
+		{ "seccomp-evidence", required_argument, NULL, OPT_SC_EVIDENCE },
 		CLI_HELP_OPT,
 		{ 0 },
 	};
@@ -38,14 +43,20 @@ cli_parse_create(struct cli *c, int argc, char **argv, bool run, struct lc_creat
 			if (o->preserve_fds < 0)
 				return 1;
 			break;
+		case OPT_SC_MODE: o->seccomp_mode = optarg; break;
+		case OPT_SC_LABEL: o->seccomp_label = optarg; break;
+		case OPT_SC_RECORDER: o->seccomp_recorder = optarg; break;
 		case 'd':
 		case OPT_KEEP:
+		case OPT_SC_EVIDENCE:
 			if (!run)
 				return cli_getopt_result(c, '?');
 			if (opt == 'd')
 				o->detach = true;
-			else
+			else if (opt == OPT_KEEP)
 				o->keep = true;
+			else
+				o->seccomp_evidence = optarg;
 			break;
 		default: return cli_getopt_result(c, opt);
 		}

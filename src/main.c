@@ -16,7 +16,10 @@
 	"      --console-socket S  unix socket that receives the pty master\n"                \
 	"      --no-pivot          use MS_MOVE + chroot instead of pivot_root\n"               \
 	"      --no-new-keyring    keep the caller's session keyring\n"                        \
-	"      --preserve-fds N    pass N extra fds (3..3+N-1) to the container\n"
+	"      --preserve-fds N    pass N extra fds (3..3+N-1) to the container\n"            \
+	"      --seccomp-mode M    enforce, or log (the permissive logging twin)\n"         \
+	"      --seccomp-label L   the run label recorded in the evidence\n"                \
+	"      --seccomp-recorder S  the recorder agent's socket (log mode)\n"
 
 static const struct command commands[] = {
 	{ "create", cmd_create, "[options] <container-id>", "create a container", CREATE_OPTIONS },
@@ -54,7 +57,8 @@ static const struct command commands[] = {
 	{ "run", cmd_run, "[options] <container-id>", "create and start a container",
 	  CREATE_OPTIONS
 	  "  -d, --detach            return after starting, do not wait\n"
-	  "      --keep              keep the container's state after it exits\n" },
+	  "      --keep              keep the container's state after it exits\n"
+	  "      --seccomp-evidence F  log mode: record here, in this process\n" },
 	{ "seccomp", cmd_seccomp, "SUBCOMMAND [args]", "seccomp profiles and records",
 	  "  default                 print the built-in RuntimeDefault profile\n"
 	  "  status <container-id>   print the seccomp decision record of a container\n" },

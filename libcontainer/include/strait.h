@@ -29,9 +29,14 @@ void lc_log_error_to_file(const char *msg);
 enum lc_seccomp_policy { LC_POLICY_PERMISSIVE, LC_POLICY_RUNTIME_DEFAULT, LC_POLICY_RESTRICTED };
 enum lc_privileged_seccomp { LC_PRIV_UNCONFINED, LC_PRIV_REFUSE, LC_PRIV_AUDIT };
 
+enum lc_seccomp_mode { LC_MODE_ENFORCE, LC_MODE_LOG };
+
 struct lc_config {
 	enum lc_seccomp_policy seccomp_policy;
 	enum lc_privileged_seccomp privileged_seccomp;
+	enum lc_seccomp_mode seccomp_mode;   /* seccomp-mode */
+	char seccomp_recorder[108];          /* seccomp-recorder: the agent's socket, "" none */
+	bool allow_mode_annotation;          /* allow-mode-annotation: honour org.strait.seccomp.mode */
 };
 
 /* ---- global options shared by every command ---- */
@@ -57,6 +62,10 @@ struct lc_create_opts {
 	int preserve_fds;
 	bool detach; /* run only */
 	bool keep;   /* run only: do not delete after exit */
+	const char *seccomp_mode;     /* --seccomp-mode enforce|log (NULL: strait.conf) */
+	const char *seccomp_label;    /* --seccomp-label */
+	const char *seccomp_recorder; /* --seccomp-recorder PATH */
+	const char *seccomp_evidence; /* run only: --seccomp-evidence FILE */
 };
 
 /* create: sets up the container fully; the user's process waits for start. */

@@ -212,12 +212,34 @@ prepare_fds(int preserve, struct lc_err *err)
 /* Loads the prepared filter and hands the listener fd over when it has NOTIFY rules.
  * Everything after this runs under the workload's filter; docs/seccomp.md lists it. */
 static int
-load_seccomp(struct container_ctx *ctx, const char *notify_msg, struct lc_err *err)
+load_seccomp(struct container_ctx *ctx, const char *notify_msg, int fifo, struct lc_err *err)
 {
-	int notify_fd = -1;
+	int notify_fd = -1, want = -1;
+	if (ctx->observe) {
+		/* Observe mode: no syscall of ours may run between the load and execve
+		 * unrecorded, and none may wait for a listener nobody holds yet. So the
+		 * runtime learns the fd number the listener will get (the lowest free one)
+		 * through exec.fifo now, and takes it with pidfd_getfd after the load; execve
+		 * is notified by the twin and waits there until the recorder holds it. */
+		want = fcntl(fifo, F_DUPFD_CLOEXEC, 0);
+		if (want < 0)
+			return lc_err_set(err, errno, "seccomp: reserve listener fd");
+		close(want);
+		char line[64];
+		int n = snprintf(line, sizeof(line), "@%d %d\n", want, ctx->recorder_fd);
+		/* exec has no fifo: its runtime waits on the sync socket. */
+		if (ctx->is_exec ? sync_send_code(ctx->sync_fd, SYNC_LISTENER, want) < 0
+				 : write(fifo, line, n) != n)
+			return lc_err_set(err, errno, "seccomp: announce listener");
+	}
 	int r = seccomp_prog_load(ctx->seccomp, &notify_fd, err);
 	if (r < 0)
 		return r;
+	if (ctx->observe) {
+		if (notify_fd != want)
+			return lc_err_setx(err, EBADFD, "seccomp: listener fd %d, announced %d", notify_fd, want);
+		return 0; /* kept open until execve closes it (close-on-exec) */
+	}
 	if (notify_fd >= 0) {
 		r = notify_send(ctx->listener_fd, notify_msg, notify_fd, err);
 		close(notify_fd);
@@ -231,7 +253,7 @@ load_seccomp(struct container_ctx *ctx, const char *notify_msg, struct lc_err *e
  * execve; without no_new_privs loading needs CAP_SYS_ADMIN, so right before the
  * identity and capability changes that drop it. */
 static int
-final_steps(struct container_ctx *ctx, const char *path, struct lc_err *err)
+final_steps(struct container_ctx *ctx, const char *path, int fifo, struct lc_err *err)
 {
 	const struct lc_spec *s = ctx->spec;
 	const struct spec_process *p = &s->process;
@@ -249,7 +271,8 @@ final_steps(struct container_ctx *ctx, const char *path, struct lc_err *err)
 	r = limits_apply_personality(&s->linux_, err);
 	if (r < 0)
 		return r;
-	if (ctx->seccomp && ctx->seccomp->needs_notify && !(notify_msg = notify_message(ctx)))
+	if (ctx->seccomp && ctx->seccomp->needs_notify && !ctx->observe &&
+	    !(notify_msg = notify_message(ctx, ctx->seccomp_profile->listener_metadata)))
 		return lc_err_set(err, ENOMEM, "seccomp listener message");
 	r = lsm_apply_exec(p, err);
 	if (r < 0)
@@ -258,7 +281,7 @@ final_steps(struct container_ctx *ctx, const char *path, struct lc_err *err)
 	if (r < 0)
 		return r;
 	if (!p->no_new_privileges && ctx->seccomp) {
-		r = load_seccomp(ctx, notify_msg, err);
+		r = load_seccomp(ctx, notify_msg, fifo, err);
 		if (r < 0)
 			return r;
 	}
@@ -269,7 +292,7 @@ final_steps(struct container_ctx *ctx, const char *path, struct lc_err *err)
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 			return lc_err_set(err, errno, "set no_new_privs");
 		if (ctx->seccomp) {
-			r = load_seccomp(ctx, notify_msg, err);
+			r = load_seccomp(ctx, notify_msg, fifo, err);
 			if (r < 0)
 				return r;
 		}
@@ -288,6 +311,7 @@ init_container(struct container_ctx *ctx, int sync_fd)
 
 	/* Die with the runtime while it still drives the setup. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	ctx->sync_fd = sync_fd;
 	if (ctx->is_exec)
 		r = setup_exec_until_ready(ctx, sync_fd, &path, &err);
 	else
@@ -303,7 +327,7 @@ init_container(struct container_ctx *ctx, int sync_fd)
 		r = wait_for_start(statefd, &fifo, &err);
 	closep(&statefd);
 	if (r >= 0)
-		r = final_steps(ctx, path, &err);
+		r = final_steps(ctx, path, fifo, &err);
 	/* Only failures get here. The error goes to whoever is listening: `start` through
 	 * exec.fifo, `run`/`exec`/`create` through the sync socket; stderr only when
 	 * nobody is. */

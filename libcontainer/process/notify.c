@@ -13,24 +13,23 @@
 #include "state.h"
 
 int
-notify_connect(const char *path, struct lc_err *err)
+notify_connect(const char *path, const char *what, struct lc_err *err)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	if (strlen(path) >= sizeof(sa.sun_path))
-		return lc_err_setx(err, ENAMETOOLONG, "config.json: linux.seccomp.listenerPath \"%s\": path too long", path);
+		return lc_err_setx(err, ENAMETOOLONG, "%s \"%s\": path too long", what, path);
 	strcpy(sa.sun_path, path);
 	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return lc_err_set(err, errno, "socket");
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return lc_err_set(err, errno, "config.json: linux.seccomp.listenerPath \"%s\": connect", path);
+		return lc_err_set(err, errno, "%s \"%s\": connect", what, path);
 	return TAKE_FD(fd);
 }
 
 char *
-notify_message(const struct container_ctx *ctx)
+notify_message(const struct container_ctx *ctx, const char *metadata)
 {
-	const struct spec_seccomp *sc = ctx->seccomp_profile;
 	_cleanup_free_ char *state = state_oci_json(ctx->st, ST_CREATED, false);
 	struct json_gen *g = json_gen_new(false);
 	struct json_val *st = NULL;
@@ -51,7 +50,7 @@ notify_message(const struct container_ctx *ctx)
 	json_gen_key(g, "pid");
 	json_gen_int(g, ctx->st->pid);
 	json_gen_key(g, "metadata");
-	json_gen_string(g, sc && sc->listener_metadata ? sc->listener_metadata : "");
+	json_gen_string(g, metadata ? metadata : "");
 	json_gen_key(g, "state");
 	json_gen_value(g, st);
 	json_gen_obj_close(g);

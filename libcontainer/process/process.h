@@ -27,6 +27,8 @@ struct container_ctx {
 	struct seccomp_prog *seccomp; /* NULL: unconfined */
 	const struct spec_seccomp *seccomp_profile;
 	int listener_fd; /* connected to listenerPath when the filter has NOTIFY, else -1 */
+	bool observe;    /* the filter is a logging twin: hand its listener to the runtime */
+	int recorder_fd; /* observe mode with an agent: connected to it (taken by start), else -1 */
 	bool no_pivot;
 	bool no_new_keyring;
 	int preserve_fds;
@@ -36,6 +38,7 @@ struct container_ctx {
 	ino_t self_ino;
 	struct lc_state *st; /* id, bundle, annotations; pid is filled in after clone */
 	bool ns_joined; /* set in the container process when an intermediate joined them */
+	int sync_fd;    /* set in the container process: its end of the sync socket */
 	/* exec into an existing container reuses this with these set: */
 	bool is_exec;
 	pid_t target_pid;
@@ -67,8 +70,8 @@ int sealed_exe_ensure(struct lc_err *err);
 
 /* notify.c: the OCI seccomp listener protocol. notify_connect runs in the runtime;
  * notify_message and notify_send in the container process around the filter load. */
-int notify_connect(const char *path, struct lc_err *err);
-char *notify_message(const struct container_ctx *ctx);
+int notify_connect(const char *path, const char *what, struct lc_err *err);
+char *notify_message(const struct container_ctx *ctx, const char *metadata);
 int notify_send(int sock, const char *msg, int notify_fd, struct lc_err *err);
 
 #endif

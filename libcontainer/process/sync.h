@@ -22,7 +22,7 @@
 
 #include "strait.h"
 
-enum sync_type { SYNC_GO = 1, SYNC_HOOKS, SYNC_HOOKS_DONE, SYNC_READY, SYNC_ERROR, SYNC_PTY, SYNC_PID };
+enum sync_type { SYNC_GO = 1, SYNC_HOOKS, SYNC_HOOKS_DONE, SYNC_READY, SYNC_ERROR, SYNC_PTY, SYNC_PID, SYNC_LISTENER };
 
 struct sync_msg {
 	int type;

@@ -441,7 +441,10 @@ evidence_handle(struct evidence *ev, int notify_fd, const struct seccomp_prog *b
 	if (have_exe && ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0)
 		have_exe = false;
 
-	uint32_t ret = seccomp_prog_eval(base, req->data.arch, req->data.nr, req->data.args);
+	uint64_t args[6];
+	for (size_t i = 0; i < 6; i++)
+		args[i] = req->data.args[i];
+	uint32_t ret = seccomp_prog_eval(base, req->data.arch, req->data.nr, args);
 	if ((ret & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_ALLOW)
 		record_hit(ev, req->data.arch, req->data.nr, ret, have_exe ? exe : NULL);
 

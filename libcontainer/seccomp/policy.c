@@ -8,6 +8,7 @@
 #include "error.h"
 #include "json.h"
 #include "log.h"
+#include "seccomp/observe.h"
 #include "seccomp/policy.h"
 #include "seccomp/seccomp.h"
 #include "sys.h"
@@ -23,6 +24,7 @@ static const char *const mode_names[] = {
 	[SECCOMP_MODE_ENFORCE] = "enforce",
 	[SECCOMP_MODE_UNCONFINED_PRIVILEGED] = "unconfined-privileged",
 	[SECCOMP_MODE_AUDIT] = "audit",
+	[SECCOMP_MODE_LOG] = "log",
 };
 
 static const char *const policy_names[] = {
@@ -44,18 +46,26 @@ static const char *const after_load_nnp[] = { "execve", NULL };
 static const char *const after_load_privs[] = { "prctl",  "setgroups", "setresgid", "setresuid",
 						"capget", "capset",    "umask",     "execve", NULL };
 
+/* Judged on the base profile: in observe mode the twin allows what the base allows,
+ * so strait's own last syscalls never reach the evidence. */
 static int
 check_after_load(const struct seccomp_decision *d, const struct lc_spec *s, struct lc_err *err)
 {
+	const struct seccomp_prog *judge = d->base ? d->base : d->prog;
 	const char *const *list = s->process.no_new_privileges ? after_load_nnp : after_load_privs;
 	for (; *list; list++) {
-		int r = seccomp_prog_check_syscall(d->prog, *list, NULL, err);
+		/* In observe mode execve is the workload's first syscall: recorded, not
+		 * refused. strait's own identity syscalls must still pass the base. */
+		if (d->base && !strcmp(*list, "execve"))
+			continue;
+		int r = seccomp_prog_check_syscall(judge, *list, NULL, err);
 		if (r < 0)
 			return lc_err_prefix(err, "config.json: linux.seccomp: strait must call %s after loading the filter (noNewPrivileges=%s)",
 					     *list, s->process.no_new_privileges ? "true" : "false");
 	}
-	/* The NOTIFY listener fd is handed over with one sendmsg before execve. */
-	if (d->prog->needs_notify) {
+	/* The NOTIFY listener fd is handed over with one sendmsg before execve (not in
+	 * observe mode, where the runtime takes it with pidfd_getfd). */
+	if (!d->base && d->prog->needs_notify) {
 		int r = seccomp_prog_check_syscall(d->prog, "sendmsg", NULL, err);
 		if (r < 0)
 			return lc_err_prefix(err, "config.json: linux.seccomp: strait must call sendmsg to hand over the listener fd");
@@ -70,13 +80,68 @@ fail_unknown_syscalls(const struct lc_spec *s)
 	return v && (!strcmp(v, "1") || !strcmp(v, "true"));
 }
 
-int
-seccomp_decide(const struct lc_spec *s, const struct lc_config *cfg, const char *cache_dir,
-	       struct seccomp_decision *d, struct lc_err *err)
+enum lc_seccomp_mode
+seccomp_wanted_mode(const struct lc_spec *s, const struct lc_config *cfg, const char *flag,
+		    struct lc_err *err, int *ret_r)
 {
+	const char *ann = spec_annotation(s, "org.strait.seccomp.mode");
+	const char *v = flag, *where = "--seccomp-mode";
+
+	*ret_r = 0;
+	if (!v && ann) {
+		/* A workload must not switch itself to log: only when the operator allows. */
+		if (cfg->allow_mode_annotation) {
+			v = ann;
+			where = "config.json: annotations[\"org.strait.seccomp.mode\"]";
+		} else {
+			log_warn("annotation org.strait.seccomp.mode=%s ignored: strait.conf does not set allow-mode-annotation = true",
+				 ann);
+		}
+	}
+	if (!v)
+		return cfg->seccomp_mode;
+	if (!strcmp(v, "log"))
+		return LC_MODE_LOG;
+	if (!strcmp(v, "enforce"))
+		return LC_MODE_ENFORCE;
+	*ret_r = lc_err_setx(err, EINVAL, "%s: unknown seccomp mode \"%s\" (enforce or log)", where, v);
+	return LC_MODE_ENFORCE;
+}
+
+/* Observe mode: the base compiled to judge with, and its logging twin to load. */
+static int
+prepare_twin(struct seccomp_decision *d, const char *cache_dir, bool fail_unknown,
+	     struct lc_err *err)
+{
+	int r = seccomp_prepare(d->profile, cache_dir, fail_unknown, &d->base, err);
+	if (r < 0)
+		return r;
+	r = seccomp_observe_twin(d->profile, &d->twin, err);
+	if (r < 0)
+		return r;
+	return seccomp_prepare(d->twin, cache_dir, false, &d->prog, err);
+}
+
+static int
+use_default_profile(struct seccomp_decision *d, struct lc_err *err)
+{
+	int r = seccomp_default_profile(&d->owned_profile);
+	if (r < 0)
+		return lc_err_set(err, r, "built-in seccomp profile");
+	d->profile = d->owned_profile;
+	d->source = SECCOMP_SRC_RUNTIME_DEFAULT;
+	return 0;
+}
+
+int
+seccomp_decide(const struct lc_spec *s, const struct lc_config *cfg, enum lc_seccomp_mode want,
+	       const char *cache_dir, struct seccomp_decision *d, struct lc_err *err)
+{
+	bool fail_unknown = fail_unknown_syscalls(s);
 	int r;
 
 	memset(d, 0, sizeof(*d));
+	d->label = spec_annotation(s, "org.strait.seccomp.label");
 	d->privileged = caps_is_privileged(&s->process);
 	if (s->linux_.seccomp.present) {
 		d->source = SECCOMP_SRC_CONFIG;
@@ -94,7 +159,13 @@ seccomp_decide(const struct lc_spec *s, const struct lc_config *cfg, const char 
 		case LC_PRIV_REFUSE:
 			return lc_err_setx(err, EPERM, "privileged-seccomp=refuse: the container is privileged (the bounding set holds every capability)");
 		case LC_PRIV_AUDIT:
-			return lc_err_setx(err, ENOTSUP, "privileged-seccomp=audit needs seccomp observe mode, which this build of strait does not have yet");
+			/* The logging twin of its profile, or of the runtime default. */
+			if (!d->profile && (r = use_default_profile(d, err)) < 0)
+				return r;
+			d->mode = SECCOMP_MODE_AUDIT;
+			log_warn("privileged container: seccomp runs in audit mode (privileged-seccomp=audit): nothing is blocked");
+			r = prepare_twin(d, cache_dir, fail_unknown, err);
+			return r < 0 ? lc_err_prefix(err, "seccomp audit") : check_after_load(d, s, err);
 		case LC_PRIV_UNCONFINED:
 			break;
 		}
@@ -103,22 +174,27 @@ seccomp_decide(const struct lc_spec *s, const struct lc_config *cfg, const char 
 			log_warn("privileged container: its seccomp profile is not applied (privileged-seccomp=unconfined)");
 		return 0;
 	}
-	if (!d->profile && cfg->seccomp_policy == LC_POLICY_RUNTIME_DEFAULT) {
-		r = seccomp_default_profile(&d->owned_profile);
+	if (!d->profile && (cfg->seccomp_policy == LC_POLICY_RUNTIME_DEFAULT || want == LC_MODE_LOG)) {
+		r = use_default_profile(d, err);
 		if (r < 0)
-			return lc_err_set(err, r, "built-in seccomp profile");
-		d->profile = d->owned_profile;
-		d->source = SECCOMP_SRC_RUNTIME_DEFAULT;
+			return r;
 	}
 	if (!d->profile) {
 		d->mode = SECCOMP_MODE_UNCONFINED;
 		return 0;
 	}
-	d->mode = SECCOMP_MODE_ENFORCE;
-	r = seccomp_prepare(d->profile, cache_dir, fail_unknown_syscalls(s), &d->prog, err);
+	const char *src = d->source == SECCOMP_SRC_CONFIG ? "config.json" : "built-in profile";
+	if (want == LC_MODE_LOG) {
+		d->mode = SECCOMP_MODE_LOG;
+		r = prepare_twin(d, cache_dir, fail_unknown, err);
+	} else {
+		d->mode = SECCOMP_MODE_ENFORCE;
+		r = seccomp_prepare(d->profile, cache_dir, fail_unknown, &d->prog, err);
+	}
 	if (r < 0)
-		return lc_err_prefix(err, "%s", d->source == SECCOMP_SRC_CONFIG ? "config.json" : "built-in profile");
-	_cleanup_free_ char *unknown = seccomp_unknown_list(d->prog);
+		return lc_err_prefix(err, "%s", src);
+	const struct seccomp_prog *base = d->base ? d->base : d->prog;
+	_cleanup_free_ char *unknown = seccomp_unknown_list(base);
 	if (unknown)
 		log_warn("seccomp: syscalls unknown to libseccomp %s skipped: %s",
 			 seccomp_libseccomp_version(), unknown);
@@ -130,6 +206,11 @@ seccomp_decision_release(struct seccomp_decision *d)
 {
 	seccomp_prog_free(d->prog);
 	d->prog = NULL;
+	seccomp_prog_free(d->base);
+	d->base = NULL;
+	if (d->twin)
+		seccomp_spec_free(d->twin);
+	d->twin = NULL;
 	if (d->owned_profile)
 		seccomp_spec_free(d->owned_profile);
 	d->owned_profile = NULL;
@@ -153,13 +234,21 @@ seccomp_decision_json(const struct seccomp_decision *d, const struct lc_config *
 	json_gen_string(g, mode_names[d->mode]);
 	json_gen_key(g, "privileged");
 	json_gen_bool(g, d->privileged);
+	/* The base profile's digest and rules: in observe mode the twin is derived. */
+	const struct seccomp_prog *base = d->base ? d->base : d->prog;
 	json_gen_key(g, "sha256");
-	json_gen_string(g, d->prog ? d->prog->sha256 : NULL);
+	json_gen_string(g, base ? base->sha256 : NULL);
 	json_gen_key(g, "rules");
-	json_gen_uint(g, d->prog ? d->prog->n_rules : 0);
+	json_gen_uint(g, base ? base->n_rules : 0);
+	if (d->base) {
+		json_gen_key(g, "twinSha256");
+		json_gen_string(g, d->prog->sha256);
+		json_gen_key(g, "label");
+		json_gen_string(g, d->label ? d->label : "");
+	}
 	json_gen_key(g, "unknownSkipped");
 	json_gen_arr_open(g);
-	for (char **n = d->prog ? d->prog->unknown : NULL; n && *n; n++)
+	for (char **n = base ? base->unknown : NULL; n && *n; n++)
 		json_gen_string(g, *n);
 	json_gen_arr_close(g);
 	json_gen_key(g, "cacheHit");

@@ -90,6 +90,11 @@ ctd_run_flags() {
 		--runc-root "$CTD_RUNC_ROOT" --fifo-dir "$CLIENT_DIR/fifo" --env "$(mark_env "$1")"
 }
 
+# ctd_exec [FLAG...] ID CMD...: `ctr task exec`, FIFOs in the private dir.
+ctd_exec() {
+	ctr_ task exec --fifo-dir "$CLIENT_DIR/fifo" "$@" </dev/null
+}
+
 # ctd_cmdline ARGS...: a shell command line running `ctr ARGS...` (for script(1)).
 ctd_cmdline() {
 	quote_cmd timeout -s KILL "$CLIENT_TIMEOUT" ctr -a "$CTD_SOCK" -n "$CTD_NS" "$@"
@@ -346,7 +351,7 @@ EOF
 	grep -qx "$(task_pid "$CID")" "/sys/fs/cgroup/memory/$cg/cgroup.procs" ||
 		fail "init is not in /sys/fs/cgroup/memory/$cg"
 	# Inside (cgroup namespace), the container sees its limit at the root.
-	run --separate-stderr ctr_ task exec --exec-id lim "$CID" cat /sys/fs/cgroup/memory/memory.limit_in_bytes
+	run --separate-stderr ctd_exec --exec-id lim "$CID" cat /sys/fs/cgroup/memory/memory.limit_in_bytes
 	assert_eq "$status" 0 "stderr: $stderr"
 	assert_eq "$output" 67108864
 	ctd_rm "$CID"
@@ -377,18 +382,18 @@ EOF
 
 @test "ctr task exec: output, exit code, user, cwd and env" {
 	ctd_start "$CID" -- sleep 1000
-	run --separate-stderr ctr_ task exec --exec-id e1 "$CID" sh -c 'echo in-exec; echo "$STRAIT_TEST_MARK"'
+	run --separate-stderr ctd_exec --exec-id e1 "$CID" sh -c 'echo in-exec; echo "$STRAIT_TEST_MARK"'
 	assert_eq "$status" 0 "stderr: $stderr"
 	assert_has_line "$output" "in-exec"
 	assert_has_line "$output" "$CLIENT_MARK.$CID"
-	run --separate-stderr ctr_ task exec --exec-id e2 "$CID" sh -c 'exit 5'
+	run --separate-stderr ctd_exec --exec-id e2 "$CID" sh -c 'exit 5'
 	assert_eq "$status" 5 "stderr: $stderr"
-	run --separate-stderr ctr_ task exec --exec-id e3 --user 1 --cwd /tmp "$CID" sh -c 'id; pwd'
+	run --separate-stderr ctd_exec --exec-id e3 --user 1 --cwd /tmp "$CID" sh -c 'id; pwd'
 	assert_eq "$status" 0 "stderr: $stderr"
 	assert_has_line "$output" "uid=1(daemon) gid=1(daemon) groups=1(daemon)"
 	assert_has_line "$output" "/tmp"
 	# The exec'd process joins the container's pid namespace: it sees init as pid 1.
-	run --separate-stderr ctr_ task exec --exec-id e4 "$CID" cat /proc/1/cmdline
+	run --separate-stderr ctd_exec --exec-id e4 "$CID" cat /proc/1/cmdline
 	assert_eq "$(tr '\0' ' ' <<<"$output")" "sleep 1000 "
 	assert_argv "exec --process [^ ]+ --detach --pid-file [^ ]+e1\.pid $CID\$"
 	ctd_rm "$CID"
@@ -404,7 +409,7 @@ EOF
 	if [ -d /sys/fs/cgroup/freezer ]; then
 		assert_eq "$(cat "/sys/fs/cgroup/freezer/$CTD_NS/$CID/freezer.state")" FROZEN
 	fi
-	run --separate-stderr ctr_ task exec --exec-id p1 "$CID" true
+	run --separate-stderr ctd_exec --exec-id p1 "$CID" true
 	[ "$status" -ne 0 ] || fail "exec into a paused container succeeded"
 	run --separate-stderr ctr_ task resume "$CID"
 	assert_eq "$status" 0 "stderr: $stderr"
@@ -413,7 +418,7 @@ EOF
 	if [ -d /sys/fs/cgroup/freezer ]; then
 		assert_eq "$(cat "/sys/fs/cgroup/freezer/$CTD_NS/$CID/freezer.state")" THAWED
 	fi
-	run --separate-stderr ctr_ task exec --exec-id p2 "$CID" echo alive
+	run --separate-stderr ctd_exec --exec-id p2 "$CID" echo alive
 	assert_eq "$output" alive
 	assert_argv "pause $CID\$" "resume $CID\$"
 	ctd_rm "$CID"
@@ -440,7 +445,7 @@ EOF
 @test "ctr task kill --all: every process dies, exec'd ones too" {
 	# init ignores SIGTERM and has children; a second process comes in by exec.
 	ctd_start "$CID" -- sh -c 'trap "" TERM; sleep 1000 & sleep 1000 & wait; wait'
-	run --separate-stderr ctr_ task exec -d --exec-id extra "$CID" sleep 1001
+	run --separate-stderr ctd_exec -d --exec-id extra "$CID" sleep 1001
 	assert_eq "$status" 0 "stderr: $stderr"
 	local n=100
 	while [ "$(pids_of_mark "$CID" | wc -l)" -lt 4 ] && [ $n -gt 0 ]; do

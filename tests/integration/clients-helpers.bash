@@ -82,17 +82,14 @@ mark_env() {
 # pids_of_mark ID: live processes whose environment carries the marker of ID
 # (or of any container of this file with ID "*").
 pids_of_mark() {
-	local want p
+	local opt=-x want
 	if [ "$1" = "*" ]; then
-		want="STRAIT_TEST_MARK=$CLIENT_MARK."
-		grep -lsF -- "$want" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3 || true
-		return 0
+		opt= want="STRAIT_TEST_MARK=$CLIENT_MARK."
+	else
+		want=$(mark_env "$1")
 	fi
-	want=$(mark_env "$1")
-	for p in /proc/[0-9]*/environ; do
-		tr '\0' '\n' <"$p" 2>/dev/null | grep -qxF -- "$want" && basename "$(dirname "$p")"
-	done
-	return 0
+	# environ is NUL-separated: -z makes each variable a line (-x: the whole one).
+	grep -lsFz $opt -- "$want" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3 | grep -vx "$$" || true
 }
 
 # cgroup_dirs NAME: cgroup directories called NAME on any hierarchy (v1 and v2).
@@ -105,14 +102,10 @@ mounts_under() {
 	awk -v d="$1" '$5 == d || index($5, d "/") == 1 {print $5}' /proc/self/mountinfo
 }
 
-# pids_cmdline_has STRING: processes whose command line contains STRING.
+# pids_cmdline_has STRING: processes whose command line (arguments joined by
+# spaces) contains STRING.
 pids_cmdline_has() {
-	local p
-	for p in /proc/[0-9]*; do
-		[ "${p#/proc/}" = "$$" ] && continue
-		tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "$1" && echo "${p#/proc/}"
-	done
-	return 0
+	pgrep -f -- "$(sed 's/[]\/$*.^[]/\\&/g' <<<"$1")" || true
 }
 
 # wait_gone CMD...: retries CMD (which prints leftovers) for up to 5 s until its

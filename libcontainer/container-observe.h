@@ -1,0 +1,31 @@
+/* The runtime side of observe mode (--seccomp-mode=log, privileged-seccomp=audit):
+ * taking the twin's listener out of the container process, handing it to the recorder
+ * agent, or serving it in-process for `run --seccomp-evidence`. */
+#ifndef STRAIT_CONTAINER_OBSERVE_H
+#define STRAIT_CONTAINER_OBSERVE_H
+
+#include <sys/types.h>
+#include "state.h"
+
+/* Saved in the state dir at create, for `start` and the recorder agent. */
+#define SECCOMP_META_FILE "seccomp-meta.json"
+
+struct seccomp_prog;
+struct evidence;
+
+/* Takes fd number no of pid (pidfd_getfd), waiting up to ~5 s for it to appear (the
+ * container process announces the number just before the seccomp() call makes it). */
+int observe_take_fd(pid_t pid, int no, struct lc_err *err);
+/* Sends the OCI ContainerProcessState (metadata as given) with listener over sock. */
+int observe_send(int sock, const struct lc_state *st, const char *metadata, int listener,
+		 struct lc_err *err);
+/* Serves notifications until fifo reads EOF (execve done: returns 0) or an error text
+ * (returned as the error). */
+int observe_serve_until_exec(int listener, int fifo, struct evidence *ev,
+			     const struct seccomp_prog *base, struct lc_err *err);
+/* Serves notifications and forwards signals until pid exits; returns its exit code or
+ * 128+signal. */
+int observe_serve_until_exit(int listener, pid_t pid, struct evidence *ev,
+			     const struct seccomp_prog *base);
+
+#endif
