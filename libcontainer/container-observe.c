@@ -119,3 +119,9 @@ observe_serve_until_exit(int listener, pid_t pid, struct evidence *ev,
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
 }
+
+int
+lc_seccomp_recorder(const char *socket_path, const char *dir, struct lc_err *err)
+{
+	return seccomp_recorder_run(socket_path, dir, err);
+}

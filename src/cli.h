@@ -56,5 +56,6 @@ int cmd_update(struct cli *c, int argc, char **argv);
 int cmd_events(struct cli *c, int argc, char **argv);
 int cmd_features(struct cli *c, int argc, char **argv);
 int cmd_seccomp(struct cli *c, int argc, char **argv);
+int cmd_seccomp_recorder(struct cli *c, int argc, char **argv);
 
 #endif

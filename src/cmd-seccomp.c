@@ -42,6 +42,7 @@ static const struct {
 } subcommands[] = {
 	{ "default", sc_default, "default              print the built-in RuntimeDefault profile" },
 	{ "status", sc_status, "status <container-id> print the seccomp decision of a container" },
+	{ "recorder", cmd_seccomp_recorder, "recorder --socket PATH --dir DIR  the observe-mode recorder agent" },
 };
 
 int

@@ -138,8 +138,28 @@ int lc_seccomp_default_json(char **ret_json, struct lc_err *err);
 int lc_seccomp_status(const struct lc_global *g, const char *id, char **ret_json,
 		      struct lc_err *err);
 
+/* `strait seccomp recorder`: the observe-mode agent; runs until SIGINT/SIGTERM. */
+int lc_seccomp_recorder(const char *socket_path, const char *dir, struct lc_err *err);
+
 /* The libseccomp version string, "2.5.4". */
 const char *lc_libseccomp_version(void);
+
+/* ---- `strait seccomp generate|merge|diff|check` (docs/seccomp-tools.md) ----
+ * A profile file holds an OCI linux.seccomp object or a whole config.json. Output
+ * texts are malloc'd. */
+/* The profile (JSON) and the coverage report for base (NULL: none) and the evidence. */
+int lc_seccomp_generate(const char *base, char *const *evidence, size_t n_evidence,
+			char **ret_profile, char **ret_report, struct lc_err *err);
+/* The union (intersect false) or intersection of the profiles, as JSON. */
+int lc_seccomp_merge(bool intersect, char *const *profiles, size_t n, char **ret_profile,
+		     struct lc_err *err);
+/* 0 when a and b behave alike, 1 when they differ (*ret_text says how), -errno. */
+int lc_seccomp_diff(const char *a, const char *b, char **ret_text, struct lc_err *err);
+/* 0 when nothing was found, 1 on findings (*ret_text lists them), -errno. */
+int lc_seccomp_check(const char *profile, char *const *evidence, size_t n_evidence,
+		     char **ret_text, struct lc_err *err);
+/* Writes text to path atomically: a temp file in its directory, then rename(2). */
+int lc_seccomp_write_file(const char *path, const char *text, struct lc_err *err);
 
 /* ---- name tables exposed to the CLI ---- */
 /* Parses "KILL", "SIGKILL", "kill" or "9". Returns the signal number or -EINVAL. */

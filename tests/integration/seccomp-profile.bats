@@ -194,7 +194,6 @@ getppid_profile() {
 # bad_profile PROFILE NEEDLE...: create fails with one line containing every needle.
 bad_profile() {
 	local p=$1
-	strait_only "$RUNTIME_NAME does not check every spec rule of linux.seccomp"
 	shift
 	set_profile "$p"
 	set_args /bin/sctest sys 24
@@ -208,6 +207,7 @@ bad_profile() {
 }
 
 @test "seccomp spec: errnoRet on an action that takes no errno" {
+	strait_only "$RUNTIME_NAME does not check this rule"
 	local a
 	for a in SCMP_ACT_ALLOW SCMP_ACT_KILL_PROCESS SCMP_ACT_KILL SCMP_ACT_TRAP SCMP_ACT_LOG; do
 		bad_profile "{defaultAction: \"SCMP_ACT_ALLOW\",
@@ -218,11 +218,13 @@ bad_profile() {
 }
 
 @test "seccomp spec: defaultErrnoRet on a default action that takes no errno" {
+	strait_only "$RUNTIME_NAME does not check this rule"
 	bad_profile '{defaultAction: "SCMP_ACT_ALLOW", defaultErrnoRet: 5}' \
 		"config.json" "linux.seccomp.defaultErrnoRet" "SCMP_ACT_ALLOW"
 }
 
 @test "seccomp spec: listenerMetadata without listenerPath" {
+	strait_only "$RUNTIME_NAME does not check this rule"
 	bad_profile '{defaultAction: "SCMP_ACT_ALLOW", listenerMetadata: "foo"}' \
 		"config.json" "linux.seccomp.listenerMetadata" "listenerPath"
 }
@@ -272,6 +274,7 @@ bad_profile() {
 }
 
 @test "seccomp spec: a rule with no names, or an empty name" {
+	strait_only "$RUNTIME_NAME does not check this rule"
 	bad_profile '{defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: [], action: "SCMP_ACT_ERRNO"}]}' \
 		"config.json" "linux.seccomp.syscalls[0].names"
 	bad_profile '{defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["getppid", ""], action: "SCMP_ACT_ERRNO"}]}' \
