@@ -57,5 +57,9 @@ int cmd_events(struct cli *c, int argc, char **argv);
 int cmd_features(struct cli *c, int argc, char **argv);
 int cmd_seccomp(struct cli *c, int argc, char **argv);
 int cmd_seccomp_recorder(struct cli *c, int argc, char **argv);
+int cmd_seccomp_generate(struct cli *c, int argc, char **argv);
+int cmd_seccomp_merge(struct cli *c, int argc, char **argv);
+int cmd_seccomp_diff(struct cli *c, int argc, char **argv);
+int cmd_seccomp_check(struct cli *c, int argc, char **argv);
 
 #endif

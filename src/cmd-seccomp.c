@@ -43,6 +43,10 @@ static const struct {
 	{ "default", sc_default, "default              print the built-in RuntimeDefault profile" },
 	{ "status", sc_status, "status <container-id> print the seccomp decision of a container" },
 	{ "recorder", cmd_seccomp_recorder, "recorder --socket PATH --dir DIR  the observe-mode recorder agent" },
+	{ "generate", cmd_seccomp_generate, "generate [--base P] [-o OUT] [--report R] EVIDENCE...  a profile from evidence" },
+	{ "merge", cmd_seccomp_merge, "merge --union|--intersect [-o OUT] A B...  profile algebra" },
+	{ "diff", cmd_seccomp_diff, "diff A B  what each profile allows that the other does not" },
+	{ "check", cmd_seccomp_check, "check PROFILE [EVIDENCE...]  lint a profile, test it on evidence" },
 };
 
 int

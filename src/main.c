@@ -61,7 +61,14 @@ static const struct command commands[] = {
 	  "      --seccomp-evidence F  log mode: record here, in this process\n" },
 	{ "seccomp", cmd_seccomp, "SUBCOMMAND [args]", "seccomp profiles and records",
 	  "  default                 print the built-in RuntimeDefault profile\n"
-	  "  status <container-id>   print the seccomp decision record of a container\n" },
+	  "  status <container-id>   print the seccomp decision record of a container\n"
+	  "  generate [--base P] [-o OUT] [--report R] EVIDENCE...\n"
+	  "                          a profile from evidence, with a coverage report\n"
+	  "  merge --union|--intersect [-o OUT] A B...  profile algebra\n"
+	  "  diff A B                what each allows that the other does not (exit 0 equal,\n"
+	  "                          1 different, 2 error)\n"
+	  "  check PROFILE [EVIDENCE...]  lint a profile; with evidence, what it would block\n"
+	  "                          (exit 0 clean, 1 findings, 2 error)\n" },
 	{ "spec", cmd_spec, "[options]", "write a default config.json",
 	  "  -b, --bundle DIR        where to write config.json (default: current directory)\n"
 	  "      --rootless          a config for a rootless container\n" },

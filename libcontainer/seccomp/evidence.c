@@ -1,6 +1,6 @@
 /* Observe-mode evidence: the deduplicated record of every syscall the base profile
  * would have stopped, fed by seccomp user notifications (evidence_handle), written as
- * JSON (evidence_write) and read back for the tooling (evidence_load). The format is
+ * JSON (evidence_write); reading it back is evidence-load.c. The format is
  * docs/seccomp-evidence.md. Deriving the twin is observe.c; the agent is recorder.c. */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,8 +33,6 @@
  * file says how many) instead of growing without bound. */
 #define EVIDENCE_MAX_RECORDS 8192
 #define EVIDENCE_MAX_EXES 16
-/* An evidence file larger than this is refused by evidence_load. */
-#define EVIDENCE_MAX_FILE (64u << 20)
 
 struct ev_record {
 	uint32_t arch; /* seccomp_data.arch */
@@ -52,7 +50,7 @@ struct evidence {
 	struct ev_record *recs;
 	size_t n_recs, cap_recs;
 	uint32_t *index; /* open addressing: record index + 1, 0 = empty */
-	size_t n_index;  /* a power of two, > 2 * n_recs */
+	size_t n_index;	 /* a power of two, > 2 * n_recs */
 	uint64_t dropped;
 };
 
@@ -236,7 +234,8 @@ evidence_n_records(const struct evidence *ev)
 static size_t
 rec_hash(uint32_t arch, int nr, uint32_t key)
 {
-	uint64_t h = ((uint64_t)arch << 32) ^ (uint32_t)nr ^ ((uint64_t)key * 0x9e3779b97f4a7c15ull);
+	uint64_t h =
+		((uint64_t)arch << 32) ^ (uint32_t)nr ^ ((uint64_t)key * 0x9e3779b97f4a7c15ull);
 
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ull;
@@ -344,8 +343,9 @@ notif_sizes(size_t *ret_notif, size_t *ret_resp)
 		struct seccomp_notif_sizes sz = { 0 };
 		if (sys_seccomp(SECCOMP_GET_NOTIF_SIZES, 0, &sz) < 0)
 			sz = (struct seccomp_notif_sizes){ 0 };
-		notif = sz.seccomp_notif > sizeof(struct seccomp_notif) ? sz.seccomp_notif
-									: sizeof(struct seccomp_notif);
+		notif = sz.seccomp_notif > sizeof(struct seccomp_notif)
+				? sz.seccomp_notif
+				: sizeof(struct seccomp_notif);
 		resp = sz.seccomp_notif_resp > sizeof(struct seccomp_notif_resp)
 			       ? sz.seccomp_notif_resp
 			       : sizeof(struct seccomp_notif_resp);
@@ -471,7 +471,8 @@ sorted_cmp(const void *a, const void *b)
 	if (!c)
 		c = strcmp(x->name, y->name);
 	if (!c)
-		c = (ret_key(x->r->ret) > ret_key(y->r->ret)) - (ret_key(x->r->ret) < ret_key(y->r->ret));
+		c = (ret_key(x->r->ret) > ret_key(y->r->ret)) -
+		    (ret_key(x->r->ret) < ret_key(y->r->ret));
 	return c;
 }
 
@@ -632,220 +633,5 @@ evidence_write(struct evidence *ev, const char *path, struct lc_err *err)
 		unlink(tmp);
 		return lc_err_set(err, -r, "seccomp evidence %s: write", path);
 	}
-	return 0;
-}
-
-/* ---- reading ---- */
-void
-evidence_doc_free(struct evidence_doc *d)
-{
-	if (!d)
-		return;
-	for (size_t i = 0; i < d->n_records; i++) {
-		struct evidence_record *r = &d->records[i];
-		free(r->syscall);
-		free(r->arch);
-		free(r->first);
-		free(r->last);
-		strv_freep(&r->executables);
-	}
-	free(d->records);
-	free(d->path);
-	free(d->id);
-	free(d->bundle);
-	free(d->label);
-	free(d->base_sha256);
-	free(d->base_source);
-	free(d->start);
-	free(d->end);
-	free(d->strait_version);
-	free(d->libseccomp_version);
-	free(d->kernel_version);
-	free(d);
-}
-
-/* A string member (or null/absent) of obj into *ret; field names it in errors. */
-static int
-load_str(const char *file, const struct json_val *obj, const char *key, const char *field,
-	 bool required, char **ret, struct lc_err *err)
-{
-	const struct json_val *v = json_get(obj, key);
-
-	*ret = NULL;
-	if (!v || json_type(v) == JSON_NULL) {
-		if (required)
-			return lc_err_setx(err, EINVAL, "%s: %s: missing", file, field);
-		return 0;
-	}
-	if (json_type(v) != JSON_STRING)
-		return lc_err_setx(err, EINVAL, "%s: %s: expected a string, got %s", file, field,
-				   json_type_name(json_type(v)));
-	if (!(*ret = strdup(json_string(v))))
-		return lc_err_set(err, ENOMEM, "%s", file);
-	return 0;
-}
-
-static int
-load_u64(const char *file, const struct json_val *obj, const char *key, const char *field,
-	 uint64_t max, uint64_t *ret, struct lc_err *err)
-{
-	const struct json_val *v = json_get(obj, key);
-
-	if (!v)
-		return lc_err_setx(err, EINVAL, "%s: %s: missing", file, field);
-	if (json_type(v) != JSON_NUMBER || json_uint64(v, ret) < 0 || *ret > max)
-		return lc_err_setx(err, EINVAL, "%s: %s: %s is not an integer in 0..%" PRIu64,
-				   file, field,
-				   json_type(v) == JSON_NUMBER ? json_number_text(v)
-							       : json_type_name(json_type(v)),
-				   max);
-	return 0;
-}
-
-static int
-load_exes(const char *file, const struct json_val *v, const char *field,
-	  struct evidence_record *r, struct lc_err *err)
-{
-	size_t n = v ? json_len(v) : 0;
-
-	if (v && json_type(v) != JSON_ARRAY)
-		return lc_err_setx(err, EINVAL, "%s: %s.executables: expected an array", file, field);
-	r->executables = calloc(n + 1, sizeof(char *));
-	if (!r->executables)
-		return lc_err_set(err, ENOMEM, "%s", file);
-	for (size_t k = 0; k < n; k++) {
-		const char *s = json_string(json_at(v, k));
-		if (!s)
-			return lc_err_setx(err, EINVAL, "%s: %s.executables[%zu]: expected a string",
-					   file, field, k);
-		if (!(r->executables[k] = strdup(s)))
-			return lc_err_set(err, ENOMEM, "%s", file);
-		r->n_executables++;
-	}
-	return 0;
-}
-
-static int
-load_record(const char *file, const struct json_val *v, size_t i, struct evidence_record *r,
-	    struct lc_err *err)
-{
-	_cleanup_free_ char *action = NULL;
-	char field[48];
-	uint64_t u;
-	int a, q;
-
-	snprintf(field, sizeof(field), "records[%zu]", i);
-	r->nr = -1;
-	if (json_type(v) != JSON_OBJECT)
-		return lc_err_setx(err, EINVAL, "%s: %s: expected an object", file, field);
-	char sub[80];
-#define SUB(k) (snprintf(sub, sizeof(sub), "%s.%s", field, k), sub)
-	if ((q = load_str(file, v, "syscall", SUB("syscall"), true, &r->syscall, err)) < 0 ||
-	    (q = load_str(file, v, "arch", SUB("arch"), true, &r->arch, err)) < 0 ||
-	    (q = load_str(file, v, "action", SUB("action"), true, &action, err)) < 0 ||
-	    (q = load_str(file, v, "first", SUB("first"), false, &r->first, err)) < 0 ||
-	    (q = load_str(file, v, "last", SUB("last"), false, &r->last, err)) < 0 ||
-	    (q = load_u64(file, v, "count", SUB("count"), UINT64_MAX, &r->count, err)) < 0)
-		return q;
-	if (!*r->syscall)
-		return lc_err_setx(err, EINVAL, "%s: %s: empty name", file, SUB("syscall"));
-	if ((a = table_seccomp_action_from_name(action)) < 0 || a == SCMP_ACT_ALLOW_)
-		return lc_err_setx(err, EINVAL, "%s: %s: %s \"%s\"", file, SUB("action"),
-				   a < 0 ? "unknown action" : "a record never has", action);
-	r->action = (enum seccomp_action)a;
-	if (json_get(v, "errnoRet")) {
-		if ((q = load_u64(file, v, "errnoRet", SUB("errnoRet"), 0xffff, &u, err)) < 0)
-			return q;
-		r->has_errno_ret = true;
-		r->errno_ret = (unsigned)u;
-	}
-	if (json_get(v, "nr")) {
-		if ((q = load_u64(file, v, "nr", SUB("nr"), INT32_MAX, &u, err)) < 0)
-			return q;
-		r->nr = (int)u;
-	}
-#undef SUB
-	return load_exes(file, json_get(v, "executables"), field, r, err);
-}
-
-static int
-load_header(const char *file, const struct json_val *root, struct evidence_doc *d,
-	    struct lc_err *err)
-{
-	const struct json_val *c = json_get(root, "container"), *b = json_get(root, "baseProfile"),
-			      *ver = json_get(root, "versions");
-	uint64_t version;
-	int q;
-
-	if ((q = load_u64(file, root, "straitEvidence", "straitEvidence", INT32_MAX, &version,
-			  err)) < 0)
-		return q;
-	if (version != EVIDENCE_FORMAT_VERSION)
-		return lc_err_setx(err, EINVAL,
-				   "%s: straitEvidence: version %" PRIu64 " is not supported "
-				   "(this strait reads version %d)",
-				   file, version, EVIDENCE_FORMAT_VERSION);
-	d->version = (int)version;
-	if ((q = load_str(file, c, "id", "container.id", false, &d->id, err)) < 0 ||
-	    (q = load_str(file, c, "bundle", "container.bundle", false, &d->bundle, err)) < 0 ||
-	    (q = load_str(file, c, "label", "container.label", false, &d->label, err)) < 0 ||
-	    (q = load_str(file, b, "sha256", "baseProfile.sha256", false, &d->base_sha256, err)) < 0 ||
-	    (q = load_str(file, b, "source", "baseProfile.source", false, &d->base_source, err)) < 0 ||
-	    (q = load_str(file, root, "start", "start", false, &d->start, err)) < 0 ||
-	    (q = load_str(file, root, "end", "end", false, &d->end, err)) < 0 ||
-	    (q = load_str(file, ver, "strait", "versions.strait", false, &d->strait_version, err)) < 0 ||
-	    (q = load_str(file, ver, "libseccomp", "versions.libseccomp", false,
-			  &d->libseccomp_version, err)) < 0 ||
-	    (q = load_str(file, ver, "kernel", "versions.kernel", false, &d->kernel_version, err)) < 0)
-		return q;
-	if (json_get(root, "recordsDropped") &&
-	    (q = load_u64(file, root, "recordsDropped", "recordsDropped", UINT64_MAX,
-			  &d->records_dropped, err)) < 0)
-		return q;
-	return 0;
-}
-
-static void
-json_freep(struct json_val **v)
-{
-	json_free(*v);
-}
-
-int
-evidence_load(const char *path, struct evidence_doc **ret, struct lc_err *err)
-{
-	_cleanup_free_ char *text = NULL;
-	_cleanup_(json_freep) struct json_val *root = NULL;
-	_cleanup_evidence_doc_ struct evidence_doc *d = NULL;
-	const struct json_val *recs;
-	char jerr[256];
-	size_t len, n;
-	int q;
-
-	q = observe_read_file(path, EVIDENCE_MAX_FILE, &text, &len, err);
-	if (q < 0)
-		return q;
-	if (json_parse(text, len, &root, jerr, sizeof(jerr)) < 0)
-		return lc_err_setx(err, EINVAL, "%s: not valid JSON: %s", path, jerr);
-	if (json_type(root) != JSON_OBJECT || !json_get(root, "straitEvidence"))
-		return lc_err_setx(err, EINVAL,
-				   "%s: not a strait evidence file (no \"straitEvidence\" member)",
-				   path);
-	if (!(d = calloc(1, sizeof(*d))) || !(d->path = strdup(path)))
-		return lc_err_set(err, ENOMEM, "%s", path);
-	if ((q = load_header(path, root, d, err)) < 0)
-		return q;
-	recs = json_get(root, "records");
-	if (!recs || json_type(recs) != JSON_ARRAY)
-		return lc_err_setx(err, EINVAL, "%s: records: expected an array", path);
-	n = json_len(recs);
-	if (!(d->records = calloc(n ? n : 1, sizeof(*d->records))))
-		return lc_err_set(err, ENOMEM, "%s", path);
-	for (size_t i = 0; i < n; i++) {
-		d->n_records++;
-		if ((q = load_record(path, json_at(recs, i), i, &d->records[i], err)) < 0)
-			return q;
-	}
-	*ret = TAKE_PTR(d);
 	return 0;
 }

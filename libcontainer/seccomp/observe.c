@@ -12,7 +12,7 @@
 #include "json.h"
 #include "spec.h"
 #include "seccomp/observe.h"
-#include "seccomp/seccomp.h"
+#include "seccomp/internal.h"
 
 /* execve and execveat always notify in the twin: see observe.h. */
 static const char *const exec_names[] = { "execve", "execveat" };
@@ -28,8 +28,7 @@ is_exec_name(const char *name)
 
 /* A NULL-terminated copy of v (n entries) without the entries skip() rejects. */
 static int
-strv_copy_filtered(char *const *v, size_t n, bool (*skip)(const char *), char ***ret,
-		   size_t *ret_n)
+strv_copy_filtered(char *const *v, size_t n, bool (*skip)(const char *), char ***ret, size_t *ret_n)
 {
 	_cleanup_strv_ char **c = calloc(n + 1, sizeof(char *));
 	size_t k = 0;
@@ -115,8 +114,8 @@ twin_build(const struct spec_seccomp *base, struct spec_seccomp *t)
 	t->present = true;
 	t->default_action = allow_default ? SCMP_ACT_ALLOW_ : SCMP_ACT_NOTIFY_;
 	if (base->architectures &&
-	    strv_copy_filtered(base->architectures, base->n_architectures, NULL,
-			       &t->architectures, &t->n_architectures) < 0)
+	    strv_copy_filtered(base->architectures, base->n_architectures, NULL, &t->architectures,
+			       &t->n_architectures) < 0)
 		return -ENOMEM;
 	if (base->flags &&
 	    strv_copy_filtered(base->flags, base->n_flags, is_log_flag, &t->flags, &t->n_flags) < 0)
@@ -147,8 +146,7 @@ twin_build(const struct spec_seccomp *base, struct spec_seccomp *t)
  * exactly what the base would have done. listenerPath/listenerMetadata are not copied:
  * the caller points them at the recorder. */
 int
-seccomp_observe_twin(const struct spec_seccomp *base, struct spec_seccomp **ret,
-		     struct lc_err *err)
+seccomp_observe_twin(const struct spec_seccomp *base, struct spec_seccomp **ret, struct lc_err *err)
 {
 	_cleanup_(spec_seccomp_freep) struct spec_seccomp *t = NULL;
 
@@ -195,8 +193,9 @@ observe_read_file(const char *path, size_t max, char **ret, size_t *ret_len, str
 		len += (size_t)n;
 		if (len == cap - 1) {
 			if (cap == max + 1)
-				return lc_err_setx(err, EFBIG, "%s: more than the %zu bytes allowed",
-						   path, max);
+				return lc_err_setx(err, EFBIG,
+						   "%s: more than the %zu bytes allowed", path,
+						   max);
 			char *p = realloc(buf, cap = cap * 2 < max + 1 ? cap * 2 : max + 1);
 			if (!p)
 				return lc_err_set(err, ENOMEM, "%s", path);
@@ -215,41 +214,61 @@ json_freep(struct json_val **v)
 	json_free(*v);
 }
 
-/* The saved base can be as large as a real profile gets; this is far above any. */
-#define BASE_PROFILE_MAX (4u << 20)
+int
+seccomp_observe_base_from_text(const char *text, size_t len, const char *what,
+			       struct seccomp_prog **ret, struct lc_err *err)
+{
+	static const char pre[] = "{\"ociVersion\":\"1.3.0\",\"root\":{\"path\":\"/\"},"
+				  "\"linux\":{\"seccomp\":";
+	_cleanup_free_ char *doc = NULL, *canon = NULL;
+	_cleanup_spec_ struct lc_spec *s = NULL;
+	_cleanup_seccomp_prog_ struct seccomp_prog *p = NULL;
+	_cleanup_(json_freep) struct json_val *v = NULL;
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	size_t canon_len;
+	char jerr[256];
+	int q;
+
+	/* checked on its own first, so that the text cannot close the wrapper below and
+	 * smuggle in other members */
+	q = json_parse(text, len, &v, jerr, sizeof(jerr));
+	if (q < 0)
+		return lc_err_setx(err, EINVAL, "%s: not valid JSON: %s", what, jerr);
+	if (json_type(v) != JSON_OBJECT)
+		return lc_err_setx(err, EINVAL, "%s: a seccomp profile is a JSON object, not %s",
+				   what, json_type_name(json_type(v)));
+	/* spec parsing is the one reader of linux.seccomp: wrap the profile in a minimal
+	 * config so that it is read (and checked) exactly as config.json's would be */
+	if (asprintf(&doc, "%s%.*s}}", pre, (int)len, text) < 0)
+		return lc_err_set(err, ENOMEM, "%s", what);
+	q = spec_parse(doc, strlen(doc), what, NULL, &s, err);
+	if (q < 0)
+		return q;
+	if (!s->linux_.seccomp.present)
+		return lc_err_setx(err, EINVAL, "%s: not a seccomp profile", what);
+	q = seccomp_canonical(&s->linux_.seccomp, &canon, &canon_len);
+	if (q < 0)
+		return lc_err_set(err, -q, "%s", what);
+	q = seccomp_compile(&s->linux_.seccomp, false, &p, err);
+	if (q < 0)
+		return lc_err_prefix(err, "%s", what);
+	/* the digest seccomp_prepare gives the same profile: evidence and the container's
+	 * seccomp record name the base the same way */
+	sha256(canon, canon_len, digest);
+	sha256_hex(digest, p->sha256);
+	*ret = TAKE_PTR(p);
+	return 0;
+}
 
 int
 seccomp_observe_load_base(const char *path, struct seccomp_prog **ret, struct lc_err *err)
 {
-	static const char pre[] = "{\"ociVersion\":\"1.3.0\",\"root\":{\"path\":\"/\"},"
-				  "\"linux\":{\"seccomp\":";
-	_cleanup_free_ char *text = NULL, *doc = NULL;
-	_cleanup_spec_ struct lc_spec *s = NULL;
-	_cleanup_(json_freep) struct json_val *v = NULL;
-	char jerr[256];
+	_cleanup_free_ char *text = NULL;
 	size_t len;
 	int q;
 
-	q = observe_read_file(path, BASE_PROFILE_MAX, &text, &len, err);
+	q = observe_read_file(path, SECCOMP_BASE_MAX, &text, &len, err);
 	if (q < 0)
 		return q;
-	q = json_parse(text, len, &v, jerr, sizeof(jerr));
-	if (q < 0)
-		return lc_err_setx(err, EINVAL, "%s: not valid JSON: %s", path, jerr);
-	if (json_type(v) != JSON_OBJECT)
-		return lc_err_setx(err, EINVAL, "%s: a seccomp profile is a JSON object, not %s",
-				   path, json_type_name(json_type(v)));
-	/* spec parsing is the one reader of linux.seccomp: wrap the profile in a minimal
-	 * config so that it is read (and checked) exactly as config.json's would be */
-	if (asprintf(&doc, "%s%s}}", pre, text) < 0)
-		return lc_err_set(err, ENOMEM, "%s", path);
-	q = spec_parse(doc, strlen(doc), path, NULL, &s, err);
-	if (q < 0)
-		return q;
-	if (!s->linux_.seccomp.present)
-		return lc_err_setx(err, EINVAL, "%s: not a seccomp profile", path);
-	q = seccomp_compile(&s->linux_.seccomp, false, ret, err);
-	if (q < 0)
-		return lc_err_prefix(err, "%s", path);
-	return 0;
+	return seccomp_observe_base_from_text(text, len, path, ret, err);
 }

@@ -107,6 +107,11 @@ evidence_doc_freep(struct evidence_doc **d)
  * seccomp_spec_to_json), read through spec parsing like config.json's. Errors name the
  * file. For the recorder agent, which judges notifications with it. */
 int seccomp_observe_load_base(const char *path, struct seccomp_prog **ret, struct lc_err *err);
+/* The same from the text; what names the source in errors. */
+int seccomp_observe_base_from_text(const char *text, size_t len, const char *what,
+				   struct seccomp_prog **ret, struct lc_err *err);
+/* The largest saved base profile read (far above any real profile). */
+#define SECCOMP_BASE_MAX (4u << 20)
 
 /* Reads a whole regular file of at most max bytes (malloc'd, NUL-terminated). Errors
  * name the file; -EFBIG when it is larger. Shared by the observe-mode files. */

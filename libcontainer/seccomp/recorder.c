@@ -22,6 +22,7 @@
 #include "log.h"
 #include "seccomp/observe.h"
 #include "seccomp/seccomp.h"
+#include "seccomp/sha256.h"
 
 /* A client has this long to send its whole message; a slow or silent one is dropped. */
 #define HANDSHAKE_MS 2000
@@ -35,21 +36,33 @@
 #define MAX_DEPTH 32
 /* Notifications handled for one container per loop turn before the others get theirs. */
 #define BATCH 64
+/* Compiled base profiles kept by the digest of their text: containers started from one
+ * profile share it, and a handshake costs a file read instead of a compile. */
+#define BASE_CACHE 16
 
 struct client {
 	int fd;
+	pid_t peer; /* for the log; 0 when unknown */
 	char *buf;
 	size_t len;
 	int fds[MAX_FDS];
 	size_t n_fds;
 	uint64_t deadline; /* CLOCK_MONOTONIC ms */
-	bool done;         /* handled or dropped: remove */
+	bool done;	   /* handled or dropped: remove */
+};
+
+struct base_entry {
+	uint8_t key[SHA256_DIGEST_SIZE]; /* sha256 of the profile text */
+	struct seccomp_prog *prog;	 /* NULL: free slot */
+	unsigned refs;
+	uint64_t used;
 };
 
 struct container {
 	int fd; /* the seccomp notify fd */
 	struct evidence *ev;
 	struct seccomp_prog *base;
+	struct base_entry *entry; /* NULL: base is owned by the container */
 	char *id, *label;
 	bool done;
 };
@@ -62,6 +75,8 @@ struct recorder {
 	struct container *cts;
 	size_t n_cts, cap_cts;
 	uint64_t accept_paused_until;
+	struct base_entry cache[BASE_CACHE];
+	uint64_t tick;
 	bool stop;
 };
 
@@ -87,7 +102,10 @@ container_release(struct container *c)
 	if (c->fd >= 0)
 		close(c->fd);
 	evidence_free(c->ev);
-	seccomp_prog_free(c->base);
+	if (c->entry)
+		c->entry->refs--;
+	else
+		seccomp_prog_free(c->base);
 	free(c->id);
 	free(c->label);
 	*c = (struct container){ .fd = -1, .done = true };
@@ -102,7 +120,8 @@ file_part(const char *s, char buf[101])
 	for (; s && s[k] && k < 100; k++) {
 		char ch = s[k];
 		bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-			  (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' || (ch == '.' && k > 0);
+			  (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' ||
+			  (ch == '.' && k > 0);
 		buf[k] = ok ? ch : '_';
 	}
 	buf[k] = '\0';
@@ -123,8 +142,8 @@ container_finish(struct recorder *rec, struct container *c)
 	if (!*idb)
 		snprintf(idb, sizeof(idb), "unknown");
 	if (*labelb)
-		snprintf(path, sizeof(path), "%s/%s.%s.%" PRIu64 "%09ld.json", rec->dir, idb, labelb,
-			 (uint64_t)ts.tv_sec, (long)ts.tv_nsec);
+		snprintf(path, sizeof(path), "%s/%s.%s.%" PRIu64 "%09ld.json", rec->dir, idb,
+			 labelb, (uint64_t)ts.tv_sec, (long)ts.tv_nsec);
 	else
 		snprintf(path, sizeof(path), "%s/%s.%" PRIu64 "%09ld.json", rec->dir, idb,
 			 (uint64_t)ts.tv_sec, (long)ts.tv_nsec);
@@ -154,6 +173,45 @@ container_serve(struct recorder *rec, struct container *c, short revents)
 		container_finish(rec, c);
 }
 
+/* ---- base profiles ---- */
+/* The compiled base at path, shared through the cache when a slot is free. */
+static int
+base_get(struct recorder *rec, const char *path, struct container *c, struct lc_err *err)
+{
+	_cleanup_free_ char *text = NULL;
+	uint8_t key[SHA256_DIGEST_SIZE];
+	struct base_entry *slot = NULL;
+	size_t len;
+	int q;
+
+	q = observe_read_file(path, SECCOMP_BASE_MAX, &text, &len, err);
+	if (q < 0)
+		return q;
+	sha256(text, len, key);
+	for (size_t i = 0; i < BASE_CACHE; i++) {
+		struct base_entry *e = &rec->cache[i];
+		if (e->prog && memcmp(e->key, key, sizeof(key)) == 0) {
+			e->refs++;
+			e->used = ++rec->tick;
+			c->base = e->prog;
+			c->entry = e;
+			return 0;
+		}
+		if (!e->refs && (!slot || (slot->prog && (!e->prog || e->used < slot->used))))
+			slot = e;
+	}
+	q = seccomp_observe_base_from_text(text, len, path, &c->base, err);
+	if (q < 0)
+		return q;
+	if (slot) {
+		seccomp_prog_free(slot->prog);
+		*slot = (struct base_entry){ .prog = c->base, .refs = 1, .used = ++rec->tick };
+		memcpy(slot->key, key, sizeof(key));
+		c->entry = slot;
+	}
+	return 0;
+}
+
 /* ---- the handshake ---- */
 struct message {
 	const char *id, *bundle, *label, *base_path, *base_source;
@@ -178,8 +236,9 @@ message_fields(const struct json_val *root, const struct json_val *meta, struct 
 	if (m->seccomp_fd_index < 0)
 		return lc_err_setx(err, EINVAL, "\"fds\" does not name a \"seccompFd\"");
 	if (json_type(meta) != JSON_OBJECT)
-		return lc_err_setx(err, EINVAL, "\"metadata\" is not the JSON object strait writes "
-						"(start the container with strait in log mode)");
+		return lc_err_setx(err, EINVAL,
+				   "\"metadata\" is not the JSON object strait writes "
+				   "(start the container with strait in log mode)");
 	m->base_path = json_string(json_get(meta, "baseProfile"));
 	if (!m->base_path || !*m->base_path)
 		return lc_err_setx(err, EINVAL, "\"metadata\" has no \"baseProfile\"");
@@ -242,7 +301,7 @@ client_accept_message(struct recorder *rec, struct client *cl, const struct json
 		return lc_err_setx(err, EBADF, "the message came without the seccomp fd");
 	if (!is_notify_fd(cl->fds[m.seccomp_fd_index]))
 		return lc_err_setx(err, EBADF, "the fd sent is not a seccomp notify fd");
-	q = seccomp_observe_load_base(m.base_path, &c.base, err);
+	q = base_get(rec, m.base_path, &c, err);
 	if (q < 0)
 		return lc_err_prefix(err, "base profile");
 	struct evidence_meta em = { .id = m.id,
@@ -251,8 +310,8 @@ client_accept_message(struct recorder *rec, struct client *cl, const struct json
 				    .base_sha256 = c.base->sha256,
 				    .base_source = m.base_source };
 	c.ev = evidence_new(&em);
-	if (!c.ev || (m.id && !(c.id = strdup(m.id))) || (m.label && !(c.label = strdup(m.label))) ||
-	    ct_append(rec, &c) < 0) {
+	if (!c.ev || (m.id && !(c.id = strdup(m.id))) ||
+	    (m.label && !(c.label = strdup(m.label))) || ct_append(rec, &c) < 0) {
 		container_release(&c);
 		return lc_err_set(err, ENOMEM, "seccomp recorder");
 	}
@@ -279,7 +338,10 @@ client_close(struct client *cl)
 static void
 client_drop(struct client *cl, const char *why)
 {
-	log_warn("seccomp recorder: dropped a client: %s", why);
+	if (cl->peer > 0)
+		log_warn("seccomp recorder: dropped a client (pid %d): %s", (int)cl->peer, why);
+	else
+		log_warn("seccomp recorder: dropped a client: %s", why);
 	client_close(cl);
 }
 
@@ -348,6 +410,11 @@ client_try_message(struct recorder *rec, struct client *cl, bool eof)
 	/* a JSON object ends with '}': anything else is certainly incomplete */
 	if (!eof && (end == 0 || cl->buf[end - 1] != '}'))
 		return 0;
+	if (eof && end == 0 && cl->n_fds == 0) {
+		/* connected and left without a word: a health check, not an error */
+		client_close(cl);
+		return 1;
+	}
 	if (!nesting_ok(cl->buf, cl->len)) {
 		client_drop(cl, "the message nests too deep");
 		return 1;
@@ -381,8 +448,11 @@ client_read(struct recorder *rec, struct client *cl)
 			client_drop(cl, "the message is too large");
 			return;
 		}
-		struct iovec iov = { .iov_base = cl->buf + cl->len, .iov_len = MAX_MESSAGE - cl->len };
-		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+		struct iovec iov = { .iov_base = cl->buf + cl->len,
+				     .iov_len = MAX_MESSAGE - cl->len };
+		struct msghdr mh = { .msg_iov = &iov,
+				     .msg_iovlen = 1,
+				     .msg_control = cbuf,
 				     .msg_controllen = sizeof(cbuf) };
 		ssize_t n = recvmsg(cl->fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 		if (n < 0) {
@@ -409,15 +479,21 @@ accept_clients(struct recorder *rec)
 	while (rec->n_clients < MAX_CLIENTS) {
 		int fd = accept4(rec->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 		if (fd < 0) {
-			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+			    errno == ENOMEM) {
 				/* out of fds: leave the backlog for a moment instead of spinning */
 				log_warn("seccomp recorder: accept: %s", strerror(errno));
 				rec->accept_paused_until = now_ms() + 100;
 			}
 			return;
 		}
-		rec->clients[rec->n_clients++] =
-			(struct client){ .fd = fd, .deadline = now_ms() + HANDSHAKE_MS };
+		struct ucred cred = { 0 };
+		socklen_t cl = sizeof(cred);
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) < 0)
+			cred.pid = 0;
+		rec->clients[rec->n_clients++] = (struct client){
+			.fd = fd, .peer = cred.pid, .deadline = now_ms() + HANDSHAKE_MS
+		};
 	}
 }
 
@@ -515,14 +591,17 @@ listen_socket(const char *path, struct lc_err *err)
 	strcpy(sa.sun_path, path);
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode))
-			return lc_err_setx(err, EEXIST, "--socket %s: exists and is not a socket", path);
+			return lc_err_setx(err, EEXIST, "--socket %s: exists and is not a socket",
+					   path);
 		/* a socket someone still listens on belongs to a running recorder */
 		_cleanup_close_ int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (probe >= 0 && connect(probe, (struct sockaddr *)&sa, sizeof(sa)) == 0)
 			return lc_err_setx(err, EADDRINUSE,
-					   "--socket %s: another recorder is listening there", path);
+					   "--socket %s: another recorder is listening there",
+					   path);
 		if (unlink(path) < 0 && errno != ENOENT)
-			return lc_err_set(err, errno, "--socket %s: removing the stale socket", path);
+			return lc_err_set(err, errno, "--socket %s: removing the stale socket",
+					  path);
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
@@ -567,6 +646,8 @@ recorder_shutdown(struct recorder *rec)
 	}
 	for (size_t i = 0; i < rec->n_clients; i++)
 		client_close(&rec->clients[i]);
+	for (size_t i = 0; i < BASE_CACHE; i++)
+		seccomp_prog_free(rec->cache[i].prog);
 	free(rec->cts);
 	free(rec->clients);
 	if (rec->sig_fd >= 0)

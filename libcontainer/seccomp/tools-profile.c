@@ -4,14 +4,17 @@
  * compare. The view follows compile.c's reading of a profile (split rules, skipped
  * default-action rules, conflicts); the tools themselves live in their own files. */
 #include <errno.h>
+#include <fcntl.h>
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "error.h"
 #include "json.h"
 #include "macro.h"
 #include "tables.h"
-#include "seccomp/seccomp.h"
+#include "seccomp/internal.h"
 #include "seccomp/tools.h"
 
 /* ---- actions ---- */
@@ -443,8 +446,8 @@ tools_view_behaviour(const struct tools_view *v, const char *name)
 	if (!sc)
 		return (struct tools_behaviour){ .other = v->dflt };
 	if (!sc->conditional)
-		return (struct tools_behaviour){ .other = sc->act };
-	return (struct tools_behaviour){ sc->clauses, sc->n_clauses, v->dflt };
+		return (struct tools_behaviour){ .other = sc->act, .named = true };
+	return (struct tools_behaviour){ sc->clauses, sc->n_clauses, v->dflt, false };
 }
 
 /* ---- architectures ---- */
@@ -759,28 +762,68 @@ tools_profile_load_lenient(const char *path, struct spec_seccomp **ret, char **r
 }
 
 int
-tools_evidence_load(char *const *paths, size_t n, struct evidence_doc ***ret, struct lc_err *err)
+tools_profile_sha256(const struct spec_seccomp *s, char hex[65])
 {
-	struct evidence_doc **docs = calloc(n ? n : 1, sizeof(*docs));
-	int r;
+	_cleanup_free_ char *canon = NULL;
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	size_t len;
+	int r = seccomp_canonical(s, &canon, &len);
 
-	if (!docs)
-		return lc_err_set(err, ENOMEM, "evidence");
-	for (size_t i = 0; i < n; i++) {
-		r = evidence_load(paths[i], &docs[i], err);
-		if (r < 0) {
-			tools_evidence_free(docs, i);
-			return r;
-		}
-	}
-	*ret = docs;
+	if (r < 0)
+		return r;
+	sha256(canon, len, digest);
+	sha256_hex(digest, hex);
 	return 0;
 }
 
-void
-tools_evidence_free(struct evidence_doc **docs, size_t n)
+/* ---- writing ---- */
+int
+tools_spec_json(const struct spec_seccomp *s, char **ret)
 {
-	for (size_t i = 0; docs && i < n; i++)
-		evidence_doc_free(docs[i]);
-	free(docs);
+	_cleanup_free_ char *json = NULL;
+	int r = seccomp_spec_to_json(s, true, &json);
+
+	if (r < 0)
+		return r;
+	size_t len = strlen(json);
+	if (len && json[len - 1] == '\n') {
+		*ret = TAKE_PTR(json);
+		return 0;
+	}
+	return asprintf(ret, "%s\n", json) < 0 ? -ENOMEM : 0;
+}
+
+int
+lc_seccomp_write_file(const char *path, const char *text, struct lc_err *err)
+{
+	_cleanup_free_ char *tmp = NULL;
+	_cleanup_close_ int fd = -1;
+	const char *slash = strrchr(path, '/');
+	size_t len = strlen(text), off = 0;
+
+	/* a private temp file next to the target, then rename(2): a reader sees the old
+	 * file or the whole new one, never a partial profile */
+	if (asprintf(&tmp, "%.*s.%s.XXXXXX", slash ? (int)(slash - path + 1) : 0, path,
+		     slash ? slash + 1 : path) < 0)
+		return lc_err_set(err, ENOMEM, "%s", path);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return lc_err_set(err, errno, "%s: creating a temporary file", path);
+	while (off < len) {
+		ssize_t n = write(fd, text + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			unlink(tmp);
+			return lc_err_set(err, e, "%s: write", path);
+		}
+		off += (size_t)n;
+	}
+	if (fchmod(fd, 0644) < 0 || fsync(fd) < 0 || rename(tmp, path) < 0) {
+		int e = errno;
+		unlink(tmp);
+		return lc_err_set(err, e, "%s", path);
+	}
+	return 0;
 }

@@ -98,6 +98,7 @@ struct tools_behaviour {
 	const struct tools_clause *clauses;
 	size_t n_clauses;
 	struct tools_act other;
+	bool named; /* other comes from a rule naming the syscall, not the defaultAction */
 };
 struct tools_behaviour tools_view_behaviour(const struct tools_view *v, const char *name);
 bool tools_behaviour_eq(const struct tools_behaviour *a, const struct tools_behaviour *b);
@@ -132,6 +133,9 @@ int tools_strv_add(char ***v, size_t *n, const char *str);
 /* Sorts a NULL-terminated vector and drops duplicates. */
 void tools_strv_sort_uniq(char **v, size_t *n);
 
+/* The OCI JSON of s, pretty, with a final newline (malloc'd). */
+int tools_spec_json(const struct spec_seccomp *s, char **ret);
+
 /* ---- reading profiles ---- */
 /* Reads path: an OCI linux.seccomp object, or a whole config.json whose linux.seccomp
  * is taken. Parsed by spec_parse (as config.json's profile would be) and checked by
@@ -147,10 +151,29 @@ int tools_profile_parse_lenient(const char *text, size_t len, const char *what,
 				struct lc_err *err);
 int tools_profile_load_lenient(const char *path, struct spec_seccomp **ret, char **ret_invalid,
 			       struct lc_err *err);
+/* The digest evidence files name their recording profile by (baseProfile.sha256): hex
+ * sha256 of the canonical profile, as seccomp_prepare computes it. */
+int tools_profile_sha256(const struct spec_seccomp *s, char hex[65]);
+
+/* ---- evidence (tools-evidence.c) ---- */
 /* Reads the evidence files (evidence_load), all or none. */
 int tools_evidence_load(char *const *paths, size_t n, struct evidence_doc ***ret,
 			struct lc_err *err);
 void tools_evidence_free(struct evidence_doc **docs, size_t n);
+
+/* One (arch, syscall) across all evidence files. */
+struct tools_seen {
+	const char *arch, *syscall; /* borrowed from the docs */
+	int nr;                     /* the recorded number, -1 when no file gives one */
+	struct tools_act act;       /* what enforcement would have done (first record) */
+	bool mixed_act;             /* records disagree on it (different recording profiles) */
+	uint64_t calls;
+	size_t runs;      /* files that recorded it */
+	size_t first_run; /* index of the first of them */
+};
+/* Every (arch, syscall) of docs, sorted by arch then syscall (malloc'd). */
+int tools_evidence_collect(struct evidence_doc *const *docs, size_t n_docs,
+			   struct tools_seen **ret, size_t *ret_n);
 
 /* ---- the tools (each writes its text to out) ---- */
 /* generate: a profile from base (NULL: a pure allow-list with defaultAction
@@ -173,23 +196,26 @@ int tools_check(const struct spec_seccomp *s, const char *invalid,
 		struct evidence_doc *const *docs, size_t n_docs, FILE *out, struct lc_err *err);
 
 /* ---- tools-report.c: the coverage report of generate ---- */
-struct tools_gen_note;
 struct tools_gen_result {
+	struct evidence_doc *const *docs;
+	size_t n_docs;
+	const struct tools_seen *seen;
+	size_t n_seen;
 	const struct spec_seccomp *base; /* NULL without --base */
-	const char *base_sha256;         /* of base, when given */
+	const char *base_sha256;         /* of base (its compiled digest) */
 	const struct spec_seccomp *out;
 	char **added; /* names given ALLOW, sorted */
 	size_t n_added;
 	char **widened; /* "name (syscalls[i])": base argument conditions dropped */
 	size_t n_widened;
-	char **overridden; /* "name (syscalls[i], ACTION)": base rule lost the name */
+	char **overridden; /* "name (syscalls[i]: ACTION)": a base rule lost the name */
 	size_t n_overridden;
-	char **kept; /* "name: why": recorded, not added */
+	char **kept; /* "arch name: why": recorded, but no ALLOW added */
 	size_t n_kept;
 	char **archs_added;
 	size_t n_archs_added;
 };
-void tools_report_write(FILE *f, const struct tools_gen_result *g,
-			struct evidence_doc *const *docs, size_t n_docs);
+/* Writes the coverage report of g to f. */
+int tools_report_write(FILE *f, const struct tools_gen_result *g);
 
 #endif

@@ -79,8 +79,11 @@ cgroup2_mount() {
 # runtime ARGS...: the runtime under test with this test's state root. The marker in
 # its environment is inherited by a container's init until it execs the user's
 # program (whose env has the marker too), so teardown finds leftovers either way.
+# A runtime command that hangs fails after STRAIT_TEST_CMD_TIMEOUT seconds (default 60)
+# instead of holding the whole suite until bats' own timeout.
 runtime() {
-	STRAIT_TEST_MARK=$MARK "$RUNTIME" --root "$ROOT" "$@" </dev/null
+	STRAIT_TEST_MARK=$MARK timeout -k 5 "${STRAIT_TEST_CMD_TIMEOUT:-60}" \
+		"$RUNTIME" --root "$ROOT" "$@" </dev/null
 }
 
 # rrun [ARGS...]: `run` of the test bundle as $CID.

@@ -331,7 +331,3 @@ classify() {
 	assert_eq "$(warning_lines)" 0 "$stderr"
 	assert_eq "$(sc_status | jq -c .unknownSkipped)" '[]'
 }
-
-@test "default profile: the runtime's own syscalls are not in the evidence" {
-	skip "needs observe mode (issue 4): the evidence does not exist yet"
-}

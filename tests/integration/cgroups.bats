@@ -1,0 +1,186 @@
+#!/usr/bin/env bats
+# cgroups: linux.cgroupsPath and resources for memory (limit, reservation, swap), pids,
+# cpu (shares, quota, period, cpus, mems) and blockIO weight, read back from the
+# cgroup files on the host; the process is in its cgroup before the workload runs;
+# delete removes the cgroup. v1 controllers on this hybrid host, and the v2 (unified)
+# hierarchy as far as its mount allows.
+
+load helpers
+
+# cg_file CONTROLLER FILE: the path of a cgroup v1 file of this container.
+cg_file() {
+	echo "/sys/fs/cgroup/$1/strait-test/$CID/$2"
+}
+
+# start_sleeping: runs the container detached, waiting.
+start_sleeping() {
+	set_args /bin/probe sleep
+	run_detached_ok
+	wait_status "$CID" running
+}
+
+@test "memory: limit, reservation and swap" {
+	requires cgroup_v1
+	update_config '.linux.resources.memory = {limit: 67108864, reservation: 33554432, swap: 134217728}'
+	start_sleeping
+	assert_eq "$(cat "$(cg_file memory memory.limit_in_bytes)")" 67108864
+	assert_eq "$(cat "$(cg_file memory memory.soft_limit_in_bytes)")" 33554432
+	if [ -e "$(cg_file memory memory.memsw.limit_in_bytes)" ]; then
+		assert_eq "$(cat "$(cg_file memory memory.memsw.limit_in_bytes)")" 134217728
+	fi
+}
+
+@test "memory: the limit is enforced" {
+	requires cgroup_v1
+	update_config '.linux.resources.memory = {limit: 16777216, swap: 16777216}'
+	set_args /bin/probe alloc 64
+	run --separate-stderr rrun
+	assert_not_contains "$output" allocated=
+	# Killed by the OOM killer: 128 + SIGKILL.
+	assert_eq "$status" 137
+}
+
+@test "pids: limit" {
+	requires cgroup_v1
+	update_config '.linux.resources.pids = {limit: 10}'
+	start_sleeping
+	assert_eq "$(cat "$(cg_file pids pids.max)")" 10
+}
+
+@test "pids: the limit is enforced" {
+	requires cgroup_v1
+	update_config '.linux.resources.pids = {limit: 5}'
+	set_args /bin/probe forks 8
+	run --separate-stderr rrun
+	[ "$status" -eq 0 ] || fail "$stderr"
+	assert_eq "$output" "forked=4 error=EAGAIN"
+}
+
+@test "cpu: shares, quota and period" {
+	requires cgroup_v1
+	update_config '.linux.resources.cpu = {shares: 512, quota: 50000, period: 100000}'
+	start_sleeping
+	assert_eq "$(cat "$(cg_file cpu cpu.shares)")" 512
+	assert_eq "$(cat "$(cg_file cpu cpu.cfs_quota_us)")" 50000
+	assert_eq "$(cat "$(cg_file cpu cpu.cfs_period_us)")" 100000
+}
+
+@test "cpuset: cpus and mems, and the process is bound to them" {
+	requires cgroup_v1
+	update_config '.linux.resources.cpu = {cpus: "0", mems: "0"}'
+	set_args /bin/sh -c 'grep Cpus_allowed_list /proc/self/status; sleep 30'
+	run_detached_ok
+	wait_status "$CID" running
+	assert_eq "$(cat "$(cg_file cpuset cpuset.cpus)")" 0
+	assert_eq "$(cat "$(cg_file cpuset cpuset.mems)")" 0
+	wait_file "$CTR_OUT"
+	assert_eq "$(tr -d ' \t' <"$CTR_OUT")" "Cpus_allowed_list:0"
+}
+
+@test "blockIO weight" {
+	requires cgroup_v1
+	update_config '.linux.resources.blockIO = {weight: 500}'
+	start_sleeping
+	local f
+	f=$(cg_file blkio blkio.weight)
+	[ -e "$f" ] || f=$(cg_file blkio blkio.bfq.weight)
+	[ -e "$f" ] || skip "no blkio weight file (no CFQ/BFQ)"
+	grep -qE '(^| )500$' "$f" || fail "$f: $(cat "$f")"
+}
+
+@test "the process is in its cgroups before the workload runs" {
+	requires cgroup_v1
+	set_args /bin/probe sleep
+	create_ok
+	local pid c
+	pid=$(state_field "$CID" pid)
+	for c in memory pids cpu cpuset blkio devices freezer; do
+		grep -qE ":$c(,[^:]*)?:/strait-test/$CID\$|:[^:]*,$c:/strait-test/$CID\$" /proc/$pid/cgroup ||
+			fail "created: not in $c: $(cat /proc/$pid/cgroup)"
+		grep -qx "$pid" "$(cg_file $c cgroup.procs)" || fail "created: $pid not in $c cgroup.procs"
+	done
+}
+
+@test "the workload reads its own cgroup from the inside" {
+	requires cgroup_v1
+	# Without a cgroup namespace the container sees the host's paths.
+	update_config '.linux.namespaces -= [{type: "cgroup"}]'
+	set_args cat /proc/self/cgroup
+	run --separate-stderr rrun
+	[ "$status" -eq 0 ] || fail "$stderr"
+	grep -qE ":memory:/strait-test/$CID\$" <<<"$output" || fail "$output"
+	grep -qE ":pids:/strait-test/$CID\$" <<<"$output" || fail "$output"
+}
+
+@test "delete removes the cgroup" {
+	requires cgroup_v1
+	start_sleeping
+	[ -d "/sys/fs/cgroup/memory/strait-test/$CID" ]
+	runtime delete --force "$CID"
+	local c
+	for c in /sys/fs/cgroup/*/; do
+		[ ! -d "$c/strait-test/$CID" ] || fail "left: $c/strait-test/$CID"
+	done
+}
+
+@test "run removes the cgroup when the container exits" {
+	set_args /bin/true
+	run --separate-stderr rrun
+	[ "$status" -eq 0 ] || fail "$stderr"
+	[ -z "$(find /sys/fs/cgroup -type d -name "$CID")" ] || fail "$(find /sys/fs/cgroup -type d -name "$CID")"
+}
+
+@test "no cgroupsPath: the default is /strait/<id>" {
+	requires cgroup_v1
+	strait_only "runc names the default cgroup differently"
+	update_config 'del(.linux.cgroupsPath)'
+	start_sleeping
+	[ -d "/sys/fs/cgroup/memory/strait/$CID" ] || fail "no /sys/fs/cgroup/memory/strait/$CID"
+	runtime delete --force "$CID"
+	[ ! -d "/sys/fs/cgroup/memory/strait/$CID" ]
+}
+
+@test "a nested cgroupsPath creates every level" {
+	requires cgroup_v1
+	update_config '.linux.cgroupsPath = "/strait-test/" + $id + "/a/b"' --arg id "$CID"
+	start_sleeping
+	local pid
+	pid=$(state_field "$CID" pid)
+	grep -qx "$pid" "/sys/fs/cgroup/pids/strait-test/$CID/a/b/cgroup.procs"
+	runtime delete --force "$CID"
+	[ ! -d "/sys/fs/cgroup/pids/strait-test/$CID/a/b" ]
+	rmdir "/sys/fs/cgroup"/*/"strait-test/$CID/a" "/sys/fs/cgroup"/*/"strait-test/$CID" 2>/dev/null || true
+}
+
+@test "cgroup v2: the process is in the unified hierarchy too" {
+	requires cgroup_v2
+	local u
+	u=$(cgroup2_mount)
+	start_sleeping
+	local pid
+	pid=$(state_field "$CID" pid)
+	grep -qx "0::/strait-test/$CID" /proc/$pid/cgroup || fail "$(cat /proc/$pid/cgroup)"
+	grep -qx "$pid" "$u/strait-test/$CID/cgroup.procs"
+	runtime delete --force "$CID"
+	[ ! -d "$u/strait-test/$CID" ]
+}
+
+@test "cgroup v2: resources on a pure v2 host" {
+	requires cgroup_v2_only
+	update_config '.linux.resources.memory = {limit: 67108864} | .linux.resources.pids = {limit: 10} |
+		.linux.resources.cpu = {quota: 50000, period: 100000, shares: 1024}'
+	start_sleeping
+	local d=/sys/fs/cgroup/strait-test/$CID
+	assert_eq "$(cat "$d/memory.max")" 67108864
+	assert_eq "$(cat "$d/pids.max")" 10
+	assert_eq "$(cat "$d/cpu.max")" "50000 100000"
+}
+
+@test "a resource that cannot be applied fails create and leaves nothing" {
+	requires cgroup_v1
+	# A cpuset outside the machine.
+	update_config '.linux.resources.cpu = {cpus: "4096"}'
+	runq rcreate
+	assert_error 4096
+	assert_clean
+}

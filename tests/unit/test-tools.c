@@ -1,0 +1,520 @@
+/* Unit tests for the profile tools (libcontainer/seccomp/tools-*.c): reading profiles
+ * (bare and config.json), the per-syscall view (split rules, conflicts, shadowing),
+ * diff, merge (exact outputs, tie and overlap errors, and the merged filter checked
+ * against its inputs syscall by syscall through compiled BPF), generate with its
+ * coverage report, check, and the atomic writer. No root needed: nothing is loaded. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "macro.h"
+#include "spec.h"
+#include "seccomp/seccomp.h"
+#include "seccomp/tools.h"
+#include "tap.h"
+
+static char tmpdir[] = "/tmp/test-tools.XXXXXX";
+
+static struct spec_seccomp *
+parse(const char *text)
+{
+	struct lc_err err = { 0 };
+	struct spec_seccomp *s = NULL;
+
+	if (tools_profile_parse(text, strlen(text), "test.json", &s, &err) < 0) {
+		printf("# parse failed: %s\n", err.msg);
+		return NULL;
+	}
+	return s;
+}
+
+/* Writes text to tmpdir/name and returns the path (static buffer rotation). */
+static const char *
+put(const char *name, const char *text)
+{
+	static char paths[8][256];
+	static int k;
+	char *p = paths[k++ % 8];
+	FILE *f;
+
+	snprintf(p, 256, "%s/%s", tmpdir, name);
+	f = fopen(p, "we");
+	if (!f)
+		return p;
+	fputs(text, f);
+	fclose(f);
+	return p;
+}
+
+/* An evidence file with records "arch syscall action errno count" (one per string). */
+static const char *
+evidence(const char *name, const char *label, const char *sha, const char *start,
+	 const char *end, const char *const *recs)
+{
+	char buf[8192];
+	size_t o = 0;
+
+	o += (size_t)snprintf(buf + o, sizeof(buf) - o,
+			      "{\"straitEvidence\":1,\"container\":{\"id\":\"%s\",\"bundle\":\"/b\","
+			      "\"label\":\"%s\"},\"baseProfile\":{\"sha256\":\"%s\",\"source\":"
+			      "\"config\"},\"start\":\"%s\",\"end\":\"%s\",\"versions\":{},"
+			      "\"records\":[",
+			      name, label, sha, start, end);
+	for (size_t i = 0; recs[i]; i++) {
+		char arch[64], sc[64], act[64];
+		unsigned e, n;
+		sscanf(recs[i], "%63s %63s %63s %u %u", arch, sc, act, &e, &n);
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o,
+				      "%s{\"syscall\":\"%s\",\"arch\":\"%s\",\"action\":\"%s\"%s%.0u,"
+				      "\"count\":%u,\"executables\":[\"/bin/sh\"]}",
+				      i ? "," : "", sc, arch, act, e ? ",\"errnoRet\":" : "", e, n);
+	}
+	snprintf(buf + o, sizeof(buf) - o, "]}");
+	return put(name, buf);
+}
+
+static struct evidence_doc **
+load_docs(const char *const *paths, size_t n)
+{
+	struct evidence_doc **docs = NULL;
+	struct lc_err err = { 0 };
+
+	if (tools_evidence_load((char *const *)paths, n, &docs, &err) < 0) {
+		printf("# evidence: %s\n", err.msg);
+		return NULL;
+	}
+	return docs;
+}
+
+/* Runs f into a memstream and returns the text (malloc'd) and the return value. */
+#define CAPTURE(text, ret, call)                                                          \
+	do {                                                                              \
+		size_t _len = 0;                                                          \
+		FILE *out = open_memstream(&(text), &_len);                               \
+		(ret) = (call);                                                           \
+		fclose(out);                                                              \
+	} while (0)
+
+static char *
+to_json(const struct spec_seccomp *s)
+{
+	char *j = NULL;
+
+	if (!s || seccomp_spec_to_json(s, false, &j) < 0)
+		return NULL;
+	return j;
+}
+
+/* ---- reading profiles ---- */
+static void
+test_load(void)
+{
+	struct lc_err err = { 0 };
+	struct spec_seccomp *s = NULL;
+	char *invalid = NULL;
+
+	s = parse("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"read\"],"
+		  "\"action\":\"SCMP_ACT_ALLOW\"}]}");
+	ok(s && s->n_rules == 1 && s->default_action == SCMP_ACT_ERRNO_, "a bare linux.seccomp object");
+	seccomp_spec_free(s);
+
+	const char *cfg = put("config.json",
+			      "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"rootfs\"},\"linux\":"
+			      "{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_LOG\"}}}");
+	s = NULL;
+	is_int(tools_profile_load(cfg, &s, &err), 0, "a whole config.json: %s", err.msg);
+	ok(s && s->default_action == SCMP_ACT_LOG_, "... its linux.seccomp is taken");
+	seccomp_spec_free(s);
+
+	const char *noprof = put("noprof.json", "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"r\"}}");
+	is_int(tools_profile_load(noprof, &s, &err), -EINVAL, "a config.json without a profile");
+	has_str(err.msg, "noprof.json: linux.seccomp: missing", "... names the file and field");
+
+	const char *other = put("other.json", "{\"names\":[]}");
+	is_int(tools_profile_load(other, &s, &err), -EINVAL, "neither kind of document");
+	has_str(err.msg, "other.json: neither a seccomp profile (no \"defaultAction\") nor a "
+			 "config.json", "... says so");
+
+	const char *bad = put("bad.json", "{\"defaultAction\":\"SCMP_ACT_NOPE\"}");
+	is_int(tools_profile_load(bad, &s, &err), -EINVAL, "an unknown action");
+	has_str(err.msg, "bad.json: linux.seccomp.defaultAction", "... spec.c's message, with the file");
+
+	const char *inv = put("inv.json", "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"defaultErrnoRet\":3}");
+	is_int(tools_profile_load(inv, &s, &err), -EINVAL, "spec_validate runs");
+	has_str(err.msg, "inv.json: linux.seccomp.defaultErrnoRet: not allowed", "... named by file");
+	s = NULL;
+	is_int(tools_profile_load_lenient(inv, &s, &invalid, &err), 0, "lenient: the profile anyway");
+	has_str(invalid, "linux.seccomp.defaultErrnoRet", "... with the validation message");
+	ok(invalid && strncmp(invalid, "config.json", 11) != 0, "... not blaming config.json: %s",
+	   invalid);
+	free(invalid);
+	seccomp_spec_free(s);
+}
+
+/* ---- actions and the view ---- */
+static void
+test_actions(void)
+{
+	static const enum seccomp_action order[] = {
+		SCMP_ACT_KILL_PROCESS_, SCMP_ACT_KILL_THREAD_, SCMP_ACT_TRAP_, SCMP_ACT_ERRNO_,
+		SCMP_ACT_NOTIFY_,       SCMP_ACT_TRACE_,       SCMP_ACT_LOG_,  SCMP_ACT_ALLOW_,
+	};
+	char b[TOOLS_ACT_LEN];
+	bool rising = true;
+
+	for (size_t i = 0; i + 1 < ARRAY_SIZE(order); i++)
+		rising &= tools_act_rank(tools_act_of(order[i], false, 0)) <
+			  tools_act_rank(tools_act_of(order[i + 1], false, 0));
+	ok(rising, "permissiveness follows the kernel's precedence, reversed");
+	is_str(tools_act_format(tools_act_of(SCMP_ACT_ERRNO_, false, 0), b, sizeof(b)),
+	       "SCMP_ACT_ERRNO(EPERM)", "ERRNO without errnoRet is EPERM");
+	is_str(tools_act_format(tools_act_of(SCMP_ACT_ERRNO_, true, 38), b, sizeof(b)),
+	       "SCMP_ACT_ERRNO(ENOSYS)", "errno names");
+	is_str(tools_act_format(tools_act_of(SCMP_ACT_TRACE_, true, 4000), b, sizeof(b)),
+	       "SCMP_ACT_TRACE(4000)", "a number without a name");
+	ok(tools_act_eq(tools_act_of(SCMP_ACT_ERRNO_, false, 0), tools_act_of(SCMP_ACT_ERRNO_, true, 1)),
+	   "ERRNO and ERRNO(1) are one action");
+}
+
+static char *
+behaviour_text(const struct tools_view *v, const char *name)
+{
+	struct tools_behaviour b = tools_view_behaviour(v, name);
+	char *t = NULL;
+	size_t len;
+	FILE *f = open_memstream(&t, &len);
+
+	tools_behaviour_print(f, &b);
+	fclose(f);
+	return t;
+}
+
+static void
+test_view(void)
+{
+	struct spec_seccomp *s = parse(
+		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":["
+		/* 0 */ "{\"names\":[\"read\",\"read\"],\"action\":\"SCMP_ACT_ALLOW\"},"
+		/* 1 */ "{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,"
+		"\"value\":1,\"op\":\"SCMP_CMP_EQ\"}]},"
+		/* 2 */ "{\"names\":[\"ioctl\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":["
+		"{\"index\":1,\"value\":21505,\"op\":\"SCMP_CMP_EQ\"},"
+		"{\"index\":1,\"value\":21506,\"op\":\"SCMP_CMP_EQ\"}]},"
+		/* 3 */ "{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1},"
+		/* 4 */ "{\"names\":[\"kill\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":1,"
+		"\"value\":9,\"op\":\"SCMP_CMP_NE\",\"valueTwo\":77},{\"index\":0,\"value\":255,"
+		"\"valueTwo\":1,\"op\":\"SCMP_CMP_MASKED_EQ\"}]},"
+		/* 5 */ "{\"names\":[\"write\"],\"action\":\"SCMP_ACT_ALLOW\"},"
+		/* 6 */ "{\"names\":[\"write\"],\"action\":\"SCMP_ACT_KILL_PROCESS\",\"args\":[{\"index\":0,"
+		"\"value\":5,\"op\":\"SCMP_CMP_EQ\"}]}]}");
+	struct tools_view v;
+	struct lc_err err = { 0 };
+	char *t;
+
+	if (!s || tools_view_build(s, &v) < 0) {
+		ok(0, "view built");
+		return;
+	}
+	is_str(t = behaviour_text(&v, "ioctl"),
+	       "SCMP_ACT_ALLOW if arg1 == 21505; SCMP_ACT_ALLOW if arg1 == 21506; else "
+	       "SCMP_ACT_ERRNO(EPERM)",
+	       "a rule testing one argument twice is their OR (as compile.c splits it)");
+	free(t);
+	is_str(t = behaviour_text(&v, "kill"),
+	       "SCMP_ACT_ALLOW if arg0 & 0xff == 0x1 && arg1 != 9; else SCMP_ACT_ERRNO(EPERM)",
+	       "conditions sorted by argument; valueTwo kept only for MASKED_EQ");
+	free(t);
+	is_str(t = behaviour_text(&v, "read"), "SCMP_ACT_ALLOW", "unconditional wins");
+	free(t);
+	is_str(t = behaviour_text(&v, "getpid"), "SCMP_ACT_ERRNO(EPERM)", "unnamed: the default");
+	free(t);
+	ok(!tools_view_behaviour(&v, "getpid").named && tools_view_behaviour(&v, "mkdir").named,
+	   "named tells a rule from the default");
+
+	char kinds[64] = "";
+	for (size_t i = 0; i < v.n_overlaps; i++) {
+		static const char *const k[] = { "C", "E", "S", "D", "N" };
+		char one[16];
+		snprintf(one, sizeof(one), "%s%zu/%zu ", k[v.overlaps[i].kind], v.overlaps[i].rule_a,
+			 v.overlaps[i].rule_b);
+		strcat(kinds, one);
+	}
+	is_str(kinds, "N3/3 D0/0 S0/1 C5/6 ",
+	       "overlaps: no-effect rule, duplicate name, shadowed, conflict");
+	is_int(tools_view_strict(&v, "p.json", &err), -EINVAL, "strict refuses the conflict");
+	is_str(err.msg,
+	       "p.json: syscalls[5] and syscalls[6] give \"write\" different actions and one has no "
+	       "argument conditions; strait refuses to compile such a profile (see `strait seccomp "
+	       "check`)",
+	       "... naming both rules");
+	tools_view_done(&v);
+	seccomp_spec_free(s);
+}
+
+/* ---- diff ---- */
+static const char prof_a[] =
+	"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":[\"SCMP_ARCH_X86_64\"],"
+	"\"syscalls\":[{\"names\":[\"read\",\"write\",\"mkdir\"],\"action\":\"SCMP_ACT_ALLOW\"},"
+	"{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,"
+	"\"value\":0,\"op\":\"SCMP_CMP_EQ\"}]},"
+	"{\"names\":[\"ptrace\"],\"action\":\"SCMP_ACT_KILL_PROCESS\"}]}";
+static const char prof_b[] =
+	"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1,\"architectures\":"
+	"[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\"],\"flags\":[\"SECCOMP_FILTER_FLAG_LOG\"],"
+	"\"syscalls\":[{\"names\":[\"write\",\"read\"],\"action\":\"SCMP_ACT_ALLOW\"},"
+	"{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13},"
+	"{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,"
+	"\"value\":8,\"op\":\"SCMP_CMP_EQ\"}]},"
+	"{\"names\":[\"chmod\",\"no_such_call\"],\"action\":\"SCMP_ACT_ALLOW\"}]}";
+
+static void
+test_diff(void)
+{
+	struct spec_seccomp *a = parse(prof_a), *b = parse(prof_b);
+	struct spec_seccomp *a2 = parse(
+		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1,\"syscalls\":["
+		"{\"names\":[\"ptrace\"],\"action\":\"SCMP_ACT_KILL_PROCESS\"},"
+		"{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,"
+		"\"value\":0,\"valueTwo\":5,\"op\":\"SCMP_CMP_EQ\"}]},"
+		"{\"names\":[\"mkdir\",\"write\"],\"action\":\"SCMP_ACT_ALLOW\"},"
+		"{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"},"
+		"{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ERRNO\"}]}");
+	struct lc_err err = { 0 };
+	char *text = NULL, want[2048];
+	int r;
+
+	CAPTURE(text, r, tools_diff(a, b, out, &err));
+	is_int(r, 1, "different profiles: 1");
+	snprintf(want, sizeof(want),
+		 "only in B: flag SECCOMP_FILTER_FLAG_LOG\n"
+		 "only in B: architecture SCMP_ARCH_X86 (A kills the process on any syscall of it)\n"
+		 "only in B: SCMP_ARCH_X86_64 chmod: SCMP_ACT_ERRNO(EPERM) vs SCMP_ACT_ALLOW\n"
+		 "only in A: SCMP_ARCH_X86_64 mkdir: SCMP_ACT_ALLOW vs SCMP_ACT_ERRNO(EACCES)\n"
+		 "different: SCMP_ARCH_X86_64 personality: SCMP_ACT_ALLOW if arg0 == 0; else "
+		 "SCMP_ACT_ERRNO(EPERM) vs SCMP_ACT_ALLOW if arg0 == 8; else SCMP_ACT_ERRNO(EPERM)\n"
+		 "different: SCMP_ARCH_X86_64 ptrace: SCMP_ACT_KILL_PROCESS vs SCMP_ACT_ERRNO(EPERM)\n"
+		 "only in B: (unknown to libseccomp %s) no_such_call: SCMP_ACT_ERRNO(EPERM) vs "
+		 "SCMP_ACT_ALLOW\n",
+		 seccomp_libseccomp_version());
+	is_str(text, want, "every difference, per arch, conditions included");
+	free(text);
+
+	CAPTURE(text, r, tools_diff(a, a2, out, &err));
+	is_int(r, 0, "the same behaviour written differently: 0 (%s)", text);
+	is_str(text, "", "... and nothing printed");
+	free(text);
+
+	struct spec_seccomp *c = parse("{\"defaultAction\":\"SCMP_ACT_ALLOW\"}");
+	CAPTURE(text, r, tools_diff(a2, c, out, &err));
+	is_int(r, 1, "defaults differ");
+	has_str(text, "only in B: defaultAction: SCMP_ACT_ERRNO(EPERM) vs SCMP_ACT_ALLOW\n",
+		"... said first");
+	has_str(text, "different: SCMP_ARCH_X86_64 ptrace: SCMP_ACT_KILL_PROCESS vs SCMP_ACT_ALLOW",
+		"... and a named syscall against the other's default");
+	free(text);
+
+	struct spec_seccomp *bad = parse(
+		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"read\"],\"action\":"
+		"\"SCMP_ACT_ALLOW\"},{\"names\":[\"read\"],\"action\":\"SCMP_ACT_LOG\"}]}");
+	CAPTURE(text, r, tools_diff(a, bad, out, &err));
+	is_int(r, -EINVAL, "a profile strait would refuse: an error");
+	has_str(err.msg, "B: syscalls[0] and syscalls[1] give \"read\"", "... naming it");
+	free(text);
+	seccomp_spec_free(a);
+	seccomp_spec_free(a2);
+	seccomp_spec_free(b);
+	seccomp_spec_free(c);
+	seccomp_spec_free(bad);
+}
+
+/* ---- merge ---- */
+static char *
+merge2(bool intersect, const char *x, const char *y, struct lc_err *err)
+{
+	struct spec_seccomp *in[2] = { parse(x), parse(y) }, *out = NULL;
+	const char *what[2] = { "x.json", "y.json" };
+	char *j = NULL;
+
+	if (in[0] && in[1] &&
+	    tools_merge(intersect, (const struct spec_seccomp *const *)in, what, 2, &out, err) == 0)
+		j = to_json(out);
+	seccomp_spec_free(in[0]);
+	seccomp_spec_free(in[1]);
+	seccomp_spec_free(out);
+	return j;
+}
+
+static void
+test_merge_exact(void)
+{
+	struct lc_err err = { 0 };
+	char *j;
+
+	j = merge2(false, prof_a, prof_b, &err);
+	is_str(j,
+	       "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1,\"architectures\":"
+	       "[\"SCMP_ARCH_X86\",\"SCMP_ARCH_X86_64\"],\"flags\":[\"SECCOMP_FILTER_FLAG_LOG\"],"
+	       "\"syscalls\":[{\"names\":[\"chmod\",\"mkdir\",\"no_such_call\",\"read\",\"write\"],"
+	       "\"action\":\"SCMP_ACT_ALLOW\"},{\"names\":[\"personality\"],\"action\":"
+	       "\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":0,\"valueTwo\":0,\"op\":"
+	       "\"SCMP_CMP_EQ\"}]},{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\","
+	       "\"args\":[{\"index\":0,\"value\":8,\"valueTwo\":0,\"op\":\"SCMP_CMP_EQ\"}]}]}",
+	       "union: more permissive wins, conditional allows add up, ptrace falls to the "
+	       "default, archs and flags united: %s", err.msg);
+	free(j);
+
+	j = merge2(true, prof_a, prof_b, &err);
+	is_str(j,
+	       "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1,\"architectures\":"
+	       "[\"SCMP_ARCH_X86_64\"],\"flags\":[\"SECCOMP_FILTER_FLAG_LOG\"],\"syscalls\":"
+	       "[{\"names\":[\"read\",\"write\"],\"action\":\"SCMP_ACT_ALLOW\"},{\"names\":"
+	       "[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13},{\"names\":[\"ptrace\"],"
+	       "\"action\":\"SCMP_ACT_KILL_PROCESS\"}]}",
+	       "intersect: more restrictive wins; personality 0 AND 8 allows nothing: %s", err.msg);
+	free(j);
+
+	/* the order of the inputs changes nothing */
+	char *j1 = merge2(false, prof_b, prof_a, &err), *j2 = merge2(false, prof_a, prof_b, &err);
+	is_str(j1, j2, "union is symmetric");
+	free(j1), free(j2);
+	j1 = merge2(true, prof_b, prof_a, &err), j2 = merge2(true, prof_a, prof_b, &err);
+	is_str(j1, j2, "intersection is symmetric");
+	free(j1), free(j2);
+
+	/* docker's clone3 ENOSYS against an allow-list's default EPERM: a rule naming the
+	 * syscall beats a defaultAction of the same rank */
+	static const char named[] =
+		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"clone3\"],"
+		"\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":38},{\"names\":[\"read\"],\"action\":"
+		"\"SCMP_ACT_ALLOW\"}]}";
+	static const char allow_list[] =
+		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1,\"syscalls\":[{\"names\":"
+		"[\"read\",\"write\"],\"action\":\"SCMP_ACT_ALLOW\"}]}";
+	j = merge2(true, named, allow_list, &err);
+	is_str(j,
+	       "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1,\"syscalls\":[{\"names\":"
+	       "[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"},{\"names\":[\"clone3\"],\"action\":"
+	       "\"SCMP_ACT_ERRNO\",\"errnoRet\":38}]}",
+	       "the named ENOSYS wins over a default EPERM: %s", err.msg);
+	free(j);
+
+	/* two clauses of different inputs that overlap: their AND is one rule */
+	static const char e[] =
+		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"personality\"],"
+		"\"action\":\"SCMP_ACT_KILL_PROCESS\",\"args\":[{\"index\":1,\"value\":5,\"op\":"
+		"\"SCMP_CMP_EQ\"}]}]}";
+	static const char f[] =
+		"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"personality\"],"
+		"\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":0,\"value\":3,\"op\":"
+		"\"SCMP_CMP_GT\"}]}]}";
+	j = merge2(false, e, f, &err);
+	is_str(j,
+	       "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"personality\"],"
+	       "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1,\"args\":[{\"index\":0,\"value\":3,"
+	       "\"valueTwo\":0,\"op\":\"SCMP_CMP_GT\"},{\"index\":1,\"value\":5,\"valueTwo\":0,"
+	       "\"op\":\"SCMP_CMP_EQ\"}]}]}",
+	       "union of two deny rules: denied only where both deny: %s", err.msg);
+	free(j);
+}
+
+static void
+test_merge_errors(void)
+{
+	struct lc_err err = { 0 };
+	char *j;
+
+	j = merge2(false,
+		   "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\"],"
+		   "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13}]}",
+		   "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\"],"
+		   "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":38}]}",
+		   &err);
+	ok(!j, "two named errnos for one syscall: no result");
+	is_str(err.msg,
+	       "mkdir: SCMP_ACT_ERRNO(EACCES) in x.json and SCMP_ACT_ERRNO(ENOSYS) in y.json: "
+	       "neither is more permissive (same kind of action, different value); make the "
+	       "inputs agree",
+	       "... the error names the syscall, both actions and both inputs");
+
+	j = merge2(true, "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1}",
+		   "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":38}", &err);
+	ok(!j, "default actions that tie");
+	has_str(err.msg, "defaultAction: SCMP_ACT_ERRNO(EPERM) in x.json and "
+			 "SCMP_ACT_ERRNO(ENOSYS) in y.json: neither is more restrictive",
+		"... named");
+
+	/* A allows personality(0); B kills personality(*, 5) and allows the rest: where
+	 * both conditions hold the union allows, elsewhere under arg1 == 5 it denies */
+	j = merge2(false,
+		   "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"personality\"],"
+		   "\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":0,\"op\":"
+		   "\"SCMP_CMP_EQ\"}]}]}",
+		   "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"personality\"],"
+		   "\"action\":\"SCMP_ACT_KILL_PROCESS\",\"args\":[{\"index\":1,\"value\":5,\"op\":"
+		   "\"SCMP_CMP_EQ\"}]}]}",
+		   &err);
+	ok(!j, "overlapping argument rules that no OCI rule set can express");
+	is_str(err.msg,
+	       "\"personality\": the union would need \"SCMP_ACT_ERRNO(EPERM) if arg1 == 5\" and, "
+	       "where more conditions hold, \"SCMP_ACT_ALLOW if arg0 == 0 && arg1 == 5\"; "
+	       "libseccomp gives overlapping argument rules no order, so OCI rules cannot say "
+	       "that; make the inputs agree on this syscall",
+	       "... the error shows both rules it would need");
+
+	/* the union allows ioctl(*, 1) by argument, but every other ioctl gets ALLOW from
+	 * A's unconditional KILL? no: A kills ioctl outright, B allows ioctl(*, 1) */
+	j = merge2(false,
+		   "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"ioctl\"],"
+		   "\"action\":\"SCMP_ACT_TRAP\"}]}",
+		   "{\"defaultAction\":\"SCMP_ACT_KILL_PROCESS\",\"syscalls\":[{\"names\":[\"ioctl\"],"
+		   "\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":1,\"value\":1,\"op\":"
+		   "\"SCMP_CMP_EQ\"}]}]}",
+		   &err);
+	ok(!j, "argument rules whose fallback is not the default");
+	is_str(err.msg,
+	       "\"ioctl\": the union keeps argument conditions but gives every other call "
+	       "SCMP_ACT_TRAP, and argument rules can only fall back to the defaultAction "
+	       "(SCMP_ACT_ERRNO(EPERM)); make the inputs agree on this syscall",
+	       "... said so");
+
+	j = merge2(false,
+		   "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/run/a.sock\"}",
+		   "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/run/b.sock\"}", &err);
+	ok(!j, "two listeners");
+	is_str(err.msg,
+	       "listenerPath: x.json and y.json name different listeners (\"/run/a.sock\", "
+	       "\"/run/b.sock\"); a profile has one",
+	       "... named");
+}
+
+static void
+test_merge_flags_archs(void)
+{
+	struct lc_err err = { 0 };
+	char *j;
+
+	j = merge2(true,
+		   "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_SPEC_ALLOW\","
+		   "\"SECCOMP_FILTER_FLAG_LOG\"]}",
+		   "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"SCMP_ARCH_X86\"]}", &err);
+	is_str(j,
+	       "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"SCMP_ARCH_X86_64\"],"
+	       "\"flags\":[\"SECCOMP_FILTER_FLAG_LOG\"],\"syscalls\":[]}",
+	       "intersect: SPEC_ALLOW only when all have it; archs of both (native implied): %s",
+	       err.msg);
+	free(j);
+	j = merge2(false,
+		   "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_SPEC_ALLOW\"]}",
+		   "{\"defaultAction\":\"SCMP_ACT_ALLOW\"}", &err);
+	is_str(j, "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_SPEC_ALLOW\"],"
+		  "\"syscalls\":[]}",
+	       "union: SPEC_ALLOW when any has it; no architectures listed stays unlisted");
+	free(j);
+}
