@@ -98,23 +98,28 @@ observe_serve_until_exit(int listener, pid_t pid, struct evidence *ev,
 		sigaddset(&set, forward[i]);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	_cleanup_close_ int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	/* Until the init exits, and then until the listener hangs up (processes it left
-	 * behind still make recorded calls until delete kills them). */
-	while (!exited || listener >= 0) {
+	/* Until the init exits, and then until the listener hangs up: when the init of a
+	 * pid namespace exits the kernel kills the rest, so that comes quickly; bounded
+	 * anyway (2 s), after which delete kills what is left. */
+	int after_exit = 0;
+	while (listener >= 0 && after_exit < 200) {
 		if (!exited && waitpid(pid, &status, WNOHANG) == pid)
 			exited = true;
 		struct pollfd p[2] = { { .fd = listener, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
-		if (poll(p, 2, exited ? 0 : 200) < 0 && errno != EINTR)
+		if (poll(p, 2, exited ? 10 : 200) < 0 && errno != EINTR)
 			break;
-		if (p[0].revents & POLLIN)
-			evidence_handle(ev, listener, base);
-		else if (p[0].revents & (POLLHUP | POLLERR) || exited)
-			listener = -1;
+		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			if (evidence_handle(ev, listener, base) == -EPIPE)
+				listener = -1;
+		}
+		after_exit += exited;
 		struct signalfd_siginfo si;
 		while (read(sfd, &si, sizeof(si)) == sizeof(si))
 			if (si.ssi_signo != SIGCHLD)
 				kill(pid, si.ssi_signo);
 	}
+	while (!exited && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);

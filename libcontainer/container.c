@@ -243,6 +243,8 @@ save_observe_files(struct create_job *j, struct lc_err *err)
 	json_gen_string(g, j->seccomp.label ? j->seccomp.label : "");
 	json_gen_key(g, "id");
 	json_gen_string(g, j->st.id);
+	json_gen_key(g, "baseSource");
+	json_gen_string(g, j->seccomp.source == SECCOMP_SRC_CONFIG ? "config" : "runtime-default");
 	json_gen_obj_close(g);
 	r = json_gen_finish(g, &meta, &len);
 	json_gen_free(g);
