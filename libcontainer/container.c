@@ -633,14 +633,20 @@ kill_all(const struct lc_state *st, int signo, struct lc_err *err)
 		return r;
 	if (!cg)
 		return kill(st->pid, signo) < 0 && errno != ESRCH ? lc_err_set(err, errno, "kill") : 0;
-	/* A frozen cgroup would keep SIGKILL pending: freeze first so that no new process
-	 * escapes the snapshot, signal, then thaw. */
-	bool frozen = cgroup_freeze(cg, true, NULL) >= 0;
+	/* Freeze first so that no new process escapes the snapshot, signal, then thaw
+	 * (a frozen process only acts on the signal once thawed). An empty cgroup, the
+	 * usual case at delete, needs none of it. */
 	r = cgroup_pids(cg, &pids, &n, err);
-	for (size_t i = 0; r >= 0 && i < n; i++)
-		kill(pids[i], signo);
-	if (frozen)
-		cgroup_freeze(cg, false, NULL);
+	if (r >= 0 && n > 0) {
+		free(pids);
+		pids = NULL;
+		bool frozen = cgroup_freeze(cg, true, NULL) >= 0;
+		r = cgroup_pids(cg, &pids, &n, err);
+		for (size_t i = 0; r >= 0 && i < n; i++)
+			kill(pids[i], signo);
+		if (frozen)
+			cgroup_freeze(cg, false, NULL);
+	}
 	cgroup_free(cg);
 	return r;
 }

@@ -226,7 +226,7 @@ static const struct danger {
 } dangers[] = {
 	{ "add_key", "adds keys to the kernel keyrings, which are not namespaced" },
 	{ "bpf", "loads eBPF programs into the kernel" },
-	{ "clone", "with CLONE_NEW* flags creates namespaces; allowed without a flag condition" },
+	{ "clone", "creates namespaces when given CLONE_NEW* flags" },
 	{ "clone3", "creates namespaces; its flags sit behind a pointer seccomp cannot read" },
 	{ "delete_module", "unloads kernel modules" },
 	{ "finit_module", "loads kernel modules" },
@@ -277,13 +277,13 @@ check_dangers(struct check *c)
 		else
 			snprintf(where, sizeof(where), "defaultAction");
 		if (!b.n_clauses) {
-			finding(c, LVL_WARNING, "dangerous: %s allows \"%s\" unconditionally: it %s",
+			finding(c, LVL_WARNING, "dangerous: %s allows \"%s\" unconditionally (%s)",
 				where, d->name, d->why);
 			continue;
 		}
 		/* conditions may be exactly the safe form (docker's clone flag mask): the
 		 * reader decides, so this is a note */
-		fprintf(c->out, "note: %s allows \"%s\" under argument conditions (it %s): ", where,
+		fprintf(c->out, "note: %s allows \"%s\" under argument conditions (%s): ", where,
 			d->name, d->why);
 		tools_behaviour_print(c->out, &b);
 		fputc('\n', c->out);
