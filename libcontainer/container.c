@@ -192,6 +192,10 @@ prepare_seccomp(const struct lc_global *g, const struct lc_create_opts *o, enum 
 		return r;
 	if (asprintf(&cache, "%s/@seccomp-cache", g->root) < 0)
 		return lc_err_set(err, ENOMEM, "seccomp");
+	/* The cache lives under the state root, which may not exist yet. */
+	r = state_root_ensure(g->root);
+	if (r < 0)
+		return lc_err_set(err, r, "create state root %s", g->root);
 	r = seccomp_decide(j->spec, &g->config, want, cache, &j->seccomp, err);
 	if (r < 0)
 		return r;

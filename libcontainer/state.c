@@ -21,8 +21,8 @@ state_dir(const char *root, const char *id)
 }
 
 /* mkdir -p for the state root only (it is ours: 0700). */
-static int
-mkdir_root(const char *root)
+int
+state_root_ensure(const char *root)
 {
 	char buf[4096];
 	if (snprintf(buf, sizeof(buf), "%s", root) >= (int)sizeof(buf))
@@ -48,7 +48,7 @@ state_claim(const char *root, const char *id, struct lc_err *err)
 
 	if (!dir)
 		return lc_err_set(err, ENOMEM, "state dir");
-	r = mkdir_root(root);
+	r = state_root_ensure(root);
 	if (r < 0)
 		return lc_err_set(err, r, "create state root %s", root);
 	/* mkdir is the atomic claim: of two concurrent creates exactly one succeeds. */

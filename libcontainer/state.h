@@ -26,6 +26,8 @@ struct lc_state {
 	char *seccomp_json; /* the seccomp decision record (issue 3), may be NULL */
 };
 
+/* Creates the state root (0700, parents 0755) when missing. */
+int state_root_ensure(const char *root);
 /* Returns the state dir path for id (malloc'd). */
 char *state_dir(const char *root, const char *id);
 /* Creates <root> (0700) if missing and claims <root>/<id> with mkdir. -EEXIST when the ID

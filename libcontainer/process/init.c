@@ -163,10 +163,11 @@ setup_until_ready(struct container_ctx *ctx, int fd, int *ret_statefd, char **re
 	r = rootfs_pivot(s, ctx->no_pivot, err);
 	if (r < 0)
 		return r;
-	r = rootfs_finalize(s, &ctx->fds, err);
+	/* sysctls before finalize: readonlyPaths makes /proc/sys read-only. */
+	r = sysctl_apply(&s->linux_, err);
 	if (r < 0)
 		return r;
-	r = sysctl_apply(&s->linux_, err);
+	r = rootfs_finalize(s, &ctx->fds, err);
 	if (r < 0)
 		return r;
 	if (s->process.terminal) {

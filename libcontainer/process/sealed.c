@@ -1,16 +1,20 @@
-/* The runtime binary as a sealed memfd (CVE-2019-5736 class). When a strait process
- * is about to enter a pid namespace that already has container processes in it (exec,
- * a joined pid namespace, or none at all), those processes could open
- * /proc/<pid>/exe of it; with every capability even a non-dumpable process does not
- * stop them, and an O_PATH fd kept past strait's exit could be reopened for writing.
- * So strait first re-executes itself from a sealed, write-proof memfd copy: its
- * /proc/<pid>/exe is then that copy, never the host file. The fast path (a new pid
- * namespace, where nothing can see the runtime) does not pay for this. */
+/* The runtime binary behind a read-only, detached mount (CVE-2019-5736 class). When a
+ * strait process is about to be visible to container processes (exec, a joined or no
+ * pid namespace, or a created container waiting for start that a later container may
+ * join), they could open /proc/<pid>/exe of it; with every capability even a
+ * non-dumpable process does not stop them, and an O_PATH fd kept past strait's exit
+ * could be reopened for writing. So strait first re-executes itself through a
+ * read-only clone of its own mount: open_tree(OPEN_TREE_CLONE) of /proc/self/exe,
+ * mount_setattr(MOUNT_ATTR_RDONLY), execveat. Its /proc/<pid>/exe then lives on a
+ * mount that is read-only and, once the tree fd closes at exec, no longer mounted
+ * anywhere, so it can be neither reopened for writing (EROFS) nor remounted. Nothing
+ * is copied. The fast path (a new pid namespace with `run`) does not pay for this. */
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/sendfile.h>
-#include <sys/stat.h>
+#include <linux/mount.h>
+#include <sys/mount.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "error.h"
 #include "process/process.h"
@@ -23,37 +27,30 @@ lc_set_argv(char **argv)
 	self_argv = argv;
 }
 
+/* True when our own binary sits on a read-only mount (after the re-exec below). */
 static bool
-running_sealed(void)
+running_protected(void)
 {
+	struct statvfs sv;
 	_cleanup_close_ int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	int seals = fd >= 0 ? fcntl(fd, F_GET_SEALS) : -1;
-	return seals >= 0 && (seals & (F_SEAL_WRITE | F_SEAL_SEAL)) == (F_SEAL_WRITE | F_SEAL_SEAL);
+	return fd >= 0 && fstatvfs(fd, &sv) == 0 && (sv.f_flag & ST_RDONLY);
 }
 
 int
 sealed_exe_ensure(struct lc_err *err)
 {
 	extern char **environ;
-	struct stat sb;
 
-	if (running_sealed())
+	if (running_protected())
 		return 0;
 	if (!self_argv)
-		return lc_err_setx(err, EINVAL, "sealed binary: argv unknown");
-	_cleanup_close_ int src = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	if (src < 0 || fstat(src, &sb) < 0)
-		return lc_err_set(err, errno, "sealed binary: open /proc/self/exe");
-	_cleanup_close_ int mfd = memfd_create("strait", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (mfd < 0)
-		return lc_err_set(err, errno, "sealed binary: memfd_create");
-	for (off_t off = 0; off < sb.st_size;) {
-		ssize_t n = sendfile(mfd, src, &off, sb.st_size - off);
-		if (n <= 0)
-			return lc_err_set(err, n < 0 ? errno : EIO, "sealed binary: copy");
-	}
-	if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0)
-		return lc_err_set(err, errno, "sealed binary: seal");
-	fexecve(mfd, self_argv, environ);
-	return lc_err_set(err, errno, "sealed binary: fexecve");
+		return lc_err_setx(err, EINVAL, "protected binary: argv unknown");
+	_cleanup_close_ int tree = open_tree(AT_FDCWD, "/proc/self/exe", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0)
+		return lc_err_set(err, errno, "protected binary: clone the mount of /proc/self/exe");
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+	if (mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+		return lc_err_set(err, errno, "protected binary: make the clone read-only");
+	syscall(SYS_execveat, tree, "", self_argv, environ, AT_EMPTY_PATH);
+	return lc_err_set(err, errno, "protected binary: execveat");
 }

@@ -83,109 +83,6 @@ tie_error(struct merge *m, const char *subject, struct tools_act a, size_t ia, s
 			   m->intersect ? "restrictive" : "permissive");
 }
 
-/* Whether argument value x meets condition c. */
-static bool
-cond_holds(const struct spec_seccomp_arg *c, uint64_t x)
-{
-	switch (c->op) {
-	case SCMP_OP_NE:
-		return x != c->value;
-	case SCMP_OP_LT:
-		return x < c->value;
-	case SCMP_OP_LE:
-		return x <= c->value;
-	case SCMP_OP_EQ:
-		return x == c->value;
-	case SCMP_OP_GE:
-		return x >= c->value;
-	case SCMP_OP_GT:
-		return x > c->value;
-	case SCMP_OP_MASKED_EQ:
-		return (x & c->value) == c->value_two;
-	}
-	return true;
-}
-
-/* The values an ordering test (EQ, LT, LE, GE, GT) accepts, as [lo, hi]; false for
- * the others (NE, MASKED_EQ) and for a test nothing meets (LT 0, GT max). */
-static bool
-cond_range(const struct spec_seccomp_arg *c, uint64_t *lo, uint64_t *hi)
-{
-	*lo = 0, *hi = UINT64_MAX;
-	switch (c->op) {
-	case SCMP_OP_EQ:
-		*lo = *hi = c->value;
-		return true;
-	case SCMP_OP_LT:
-		*hi = c->value - 1;
-		return c->value > 0;
-	case SCMP_OP_LE:
-		*hi = c->value;
-		return true;
-	case SCMP_OP_GE:
-		*lo = c->value;
-		return true;
-	case SCMP_OP_GT:
-		*lo = c->value + 1;
-		return c->value < UINT64_MAX;
-	default:
-		return false;
-	}
-}
-
-/* ANDs two tests of one argument. -1: no value meets both; 0: *ret is one test that
- * says the same; 1: it takes two tests. */
-static int
-cond_and(const struct spec_seccomp_arg *px, const struct spec_seccomp_arg *py,
-	 struct spec_seccomp_arg *ret)
-{
-	/* ret may be px: work on copies */
-	const struct spec_seccomp_arg cx = *px, cy = *py, *x = &cx, *y = &cy;
-	uint64_t xl, xh, yl, yh;
-
-	if (x->op == y->op && x->value == y->value && x->value_two == y->value_two) {
-		*ret = *x;
-		return 0;
-	}
-	if (x->op == SCMP_OP_EQ || y->op == SCMP_OP_EQ) {
-		const struct spec_seccomp_arg *e = x->op == SCMP_OP_EQ ? x : y, *o = e == x ? y : x;
-		*ret = *e;
-		return cond_holds(o, e->value) ? 0 : -1;
-	}
-	if (x->op == SCMP_OP_MASKED_EQ && y->op == SCMP_OP_MASKED_EQ && x->value == y->value)
-		return -1; /* same mask, different results */
-	if (!cond_range(x, &xl, &xh) || !cond_range(y, &yl, &yh))
-		return 1;
-	uint64_t lo = xl > yl ? xl : yl, hi = xh < yh ? xh : yh;
-	if (lo > hi)
-		return -1;
-	*ret = (struct spec_seccomp_arg){ .index = x->index };
-	if (lo == hi)
-		ret->op = SCMP_OP_EQ, ret->value = lo;
-	else if (hi == UINT64_MAX)
-		ret->op = SCMP_OP_GE, ret->value = lo;
-	else if (lo == 0)
-		ret->op = SCMP_OP_LE, ret->value = hi;
-	else
-		return 1;
-	return 0;
-}
-
-/* True when no call can meet both clauses: some argument has tests in both that no
- * value meets together. Anything subtler counts as a possible overlap. */
-static bool
-disjoint(const struct tools_clause *a, const struct tools_clause *b)
-{
-	struct spec_seccomp_arg tmp;
-
-	for (size_t i = 0; i < a->n_conds; i++)
-		for (size_t j = 0; j < b->n_conds; j++)
-			if (a->conds[i].index == b->conds[j].index &&
-			    cond_and(&a->conds[i], &b->conds[j], &tmp) < 0)
-				return true;
-	return false;
-}
-
 /* ---- argument cells ----
  * A syscall some input decides by arguments is merged cell by cell. A cell picks, for
  * every input, one of its clauses or none (a call meeting none of that input's clauses
@@ -203,59 +100,6 @@ struct cell {
 	bool empty;               /* provably no call falls in it */
 	bool one_rule;            /* conj fits one rule: one condition per argument */
 };
-
-static bool
-cond_same(const struct spec_seccomp_arg *a, const struct spec_seccomp_arg *b)
-{
-	return a->index == b->index && a->op == b->op && a->value == b->value &&
-	       a->value_two == b->value_two;
-}
-
-/* ANDs condition a into conj: -1 when both cannot hold, 0 when merged or added, 1 when
- * an argument would need two tests (no single rule can say that). */
-static int
-conj_add(struct tools_clause *conj, const struct spec_seccomp_arg *a)
-{
-	for (size_t i = 0; i < conj->n_conds; i++)
-		if (conj->conds[i].index == a->index)
-			return cond_and(&conj->conds[i], a, &conj->conds[i]);
-	if (conj->n_conds >= TOOLS_MAX_CONDS)
-		return 1;
-	conj->conds[conj->n_conds++] = *a;
-	return 0;
-}
-
-/* True when every call meeting conj meets clause c. */
-static bool
-implies(const struct tools_clause *conj, const struct tools_clause *c)
-{
-	for (size_t k = 0; k < c->n_conds; k++) {
-		bool ok = false;
-		for (size_t i = 0; i < conj->n_conds && !ok; i++) {
-			const struct spec_seccomp_arg *y = &conj->conds[i];
-			ok = cond_same(y, &c->conds[k]) ||
-			     (y->index == c->conds[k].index && y->op == SCMP_OP_EQ &&
-			      cond_holds(&c->conds[k], y->value));
-		}
-		if (!ok)
-			return false;
-	}
-	return true;
-}
-
-static int
-cond_qcmp(const void *pa, const void *pb)
-{
-	const struct spec_seccomp_arg *a = pa, *b = pb;
-
-	if (a->index != b->index)
-		return a->index < b->index ? -1 : 1;
-	if (a->op != b->op)
-		return a->op < b->op ? -1 : 1;
-	if (a->value != b->value)
-		return a->value < b->value ? -1 : 1;
-	return (a->value_two > b->value_two) - (a->value_two < b->value_two);
-}
 
 static int
 cell_build(struct merge *m, const char *name, const struct tools_behaviour *b, struct cell *cell,
@@ -275,20 +119,20 @@ cell_build(struct merge *m, const char *name, const struct tools_behaviour *b, s
 		acts[i] = c->act;
 		named[i] = true;
 		for (size_t k = 0; k < c->n_conds && !cell->empty; k++) {
-			int r = conj_add(conj, &c->conds[k]);
+			int r = tools_conj_add(conj, &c->conds[k]);
 			cell->empty |= r < 0;
 			cell->one_rule &= r == 0;
 		}
 		for (size_t j = 0; j < i && !cell->empty; j++)
 			if (cell->choice[j] != REST)
-				cell->empty = disjoint(c, &b[j].clauses[cell->choice[j]]);
+				cell->empty = tools_clauses_disjoint(c, &b[j].clauses[cell->choice[j]]);
 	}
 	/* a call here meeting a clause of an input that picked none belongs to another
 	 * cell; when conj implies that clause, no call is left for this one */
 	for (size_t i = 0; i < m->n && !cell->empty && cell->one_rule; i++)
 		for (size_t k = 0; cell->choice[i] == REST && k < b[i].n_clauses; k++)
-			cell->empty |= implies(conj, &b[i].clauses[k]);
-	qsort(conj->conds, conj->n_conds, sizeof(conj->conds[0]), cond_qcmp);
+			cell->empty |= tools_conj_implies(conj, &b[i].clauses[k]);
+	tools_conds_sort(conj);
 	if (fold(m->intersect, acts, named, m->n, &conj->act, &ta, &tb) < 0 && !cell->empty)
 		return tie_error(m, name, acts[ta], ta, acts[tb], tb);
 	return 0;
@@ -390,6 +234,32 @@ add_cond(struct merge *m, const char *name, const struct tools_clause *c, struct
 	return 0;
 }
 
+/* The cell's own calls only: its conditions AND the negation of every clause of the
+ * inputs it picks none of, which makes it disjoint from every other cell. 0 with
+ * *ret; -1 when no call is left; 1 when one rule cannot say it (a clause with several
+ * conditions, a MASKED_EQ, or two tests of one argument). */
+static int
+cell_exact(const struct merge *m, const struct tools_behaviour *b, const struct cell *cell,
+	   struct tools_clause *ret)
+{
+	*ret = cell->conj;
+	if (!cell->one_rule)
+		return 1;
+	for (size_t i = 0; i < m->n; i++)
+		for (size_t k = 0; cell->choice[i] == REST && k < b[i].n_clauses; k++) {
+			const struct tools_clause *c = &b[i].clauses[k];
+			struct spec_seccomp_arg neg;
+			int r;
+
+			if (c->n_conds != 1 || !tools_cond_negate(&c->conds[0], &neg))
+				return 1;
+			if ((r = tools_conj_add(ret, &neg)) != 0)
+				return r;
+		}
+	tools_conds_sort(ret);
+	return 0;
+}
+
 /* The argument rules of one name: every cell, checked, written sorted (so that the
  * output does not depend on the input order). */
 static int
@@ -415,7 +285,7 @@ merge_cells(struct merge *m, const char *name, const struct tools_behaviour *b,
 	}
 	cells = calloc(n_cells, sizeof(*cells));
 	choices = calloc(n_cells * m->n, sizeof(*choices));
-	out = calloc(n_cells, sizeof(*out));
+	out = calloc(n_cells + 1, sizeof(*out));
 	if (!cells || !choices || !out || !cur || !acts || !named)
 		return lc_err_set(m->err, ENOMEM, "seccomp merge");
 	/* a mixed-radix counter over (clause or REST) per input; all-REST is skipped */
@@ -443,26 +313,49 @@ merge_cells(struct merge *m, const char *name, const struct tools_behaviour *b,
 	if (all_rest)
 		return tools_act_eq(rest, m->dflt) ? 0 : add_uncond(m, name, rest);
 	if (!tools_act_eq(rest, m->dflt)) {
+		/* the calls no clause matches must get rest, which only a rule made of the
+		 * negations of every clause can give them */
+		struct cell none = { .choice = cur, .one_rule = true };
+		struct tools_clause ex;
 		char x[TOOLS_ACT_LEN], y[TOOLS_ACT_LEN];
-		return lc_err_setx(m->err, EINVAL,
-				   "\"%s\": the %s keeps argument conditions but gives every other "
-				   "call %s, and argument rules can only fall back to the "
-				   "defaultAction (%s); make the inputs agree on this syscall",
-				   name, m->intersect ? "intersection" : "union",
-				   tools_act_format(rest, x, sizeof(x)),
-				   tools_act_format(m->dflt, y, sizeof(y)));
+
+		for (size_t i = 0; i < m->n; i++)
+			cur[i] = REST;
+		r = cell_exact(m, b, &none, &ex);
+		if (r > 0)
+			return lc_err_setx(m->err, EINVAL,
+					   "\"%s\": the %s keeps argument conditions but gives every "
+					   "other call %s, and argument rules can only fall back to the "
+					   "defaultAction (%s); make the inputs agree on this syscall",
+					   name, m->intersect ? "intersection" : "union",
+					   tools_act_format(rest, x, sizeof(x)),
+					   tools_act_format(m->dflt, y, sizeof(y)));
+		ex.act = rest;
+		if (r == 0)
+			out[n_out++] = ex;
 	}
 	for (size_t s = 0; s < k; s++) {
 		struct cell *c = &cells[s];
+		const struct cell *bad = NULL;
 		if (c->empty || tools_act_eq(c->conj.act, m->dflt))
 			continue;
-		if (!c->one_rule)
-			return cell_error(m, name, b, c, c);
-		for (size_t t = 0; t < k; t++)
+		/* written as it is, the rule also covers every cell that picks more clauses:
+		 * fine when they all agree; else it is narrowed to its own calls */
+		for (size_t t = 0; t < k && !bad; t++)
 			if (!cells[t].empty && extends(m, &cells[t], c) &&
 			    !tools_act_eq(cells[t].conj.act, c->conj.act))
-				return cell_error(m, name, b, c, &cells[t]);
-		out[n_out++] = c->conj;
+				bad = &cells[t];
+		if (c->one_rule && !bad) {
+			out[n_out++] = c->conj;
+			continue;
+		}
+		struct tools_clause ex;
+		r = cell_exact(m, b, c, &ex);
+		if (r > 0)
+			return cell_error(m, name, b, c, bad ? bad : c);
+		ex.act = c->conj.act;
+		if (r == 0)
+			out[n_out++] = ex;
 	}
 	qsort(out, n_out, sizeof(*out), conj_cmp);
 	for (size_t i = 0; i < n_out; i++)

@@ -1,9 +1,10 @@
 /* Profile tooling behind `strait seccomp generate|merge|diff|check` (semantics in
- * docs/seccomp-tools.md). tools-profile.c reads profile files and expands a profile
- * into per-syscall behaviour, the view every tool compares; tools-generate.c and
- * tools-report.c turn evidence into a profile and a coverage report; tools-algebra.c
- * merges; tools-diff.c compares; tools-check.c lints. Parsing linux.seccomp is spec.c's,
- * reading evidence is evidence.c's, compiling is compile.c's. Runs in the CLI process;
+ * docs/seccomp-tools.md). tools-profile.c reads and writes profile files; tools-view.c
+ * expands a profile into per-syscall behaviour, the view every tool compares;
+ * tools-generate.c and tools-report.c turn evidence into a profile and a coverage
+ * report; tools-algebra.c merges (with tools-cond.c's arithmetic of argument tests);
+ * tools-diff.c compares; tools-check.c lints. Parsing linux.seccomp is spec.c's,
+ * reading evidence evidence.c's, compiling compile.c's. Runs in the CLI process:
  * nothing here loads a filter. */
 #ifndef STRAIT_SECCOMP_TOOLS_H
 #define STRAIT_SECCOMP_TOOLS_H
@@ -108,6 +109,26 @@ bool tools_behaviour_lets_through(const struct tools_behaviour *b);
 void tools_behaviour_print(FILE *f, const struct tools_behaviour *b);
 void tools_clause_print(FILE *f, const struct tools_clause *c);
 int tools_clause_cmp(const struct tools_clause *a, const struct tools_clause *b); /* conds only */
+/* Sorts c's conditions into the order clauses compare by. */
+void tools_conds_sort(struct tools_clause *c);
+
+/* ---- argument conditions as value sets (tools-cond.c) ---- */
+/* Whether argument value x meets test c. */
+bool tools_cond_holds(const struct spec_seccomp_arg *c, uint64_t x);
+/* ANDs two tests of one argument: -1 when no value meets both, 0 with *ret one test
+ * that says the same (ret may alias x), 1 when it takes two tests. */
+int tools_cond_and(const struct spec_seccomp_arg *x, const struct spec_seccomp_arg *y,
+		   struct spec_seccomp_arg *ret);
+/* The negation of c as one test; false for MASKED_EQ, which has none. */
+bool tools_cond_negate(const struct spec_seccomp_arg *c, struct spec_seccomp_arg *ret);
+/* True when no call can meet both clauses (a false "false" is possible, never the
+ * reverse). */
+bool tools_clauses_disjoint(const struct tools_clause *a, const struct tools_clause *b);
+/* ANDs test a into conj: -1 nothing left, 0 done, 1 it would take two tests of one
+ * argument (conj unchanged). */
+int tools_conj_add(struct tools_clause *conj, const struct spec_seccomp_arg *a);
+/* True when every call meeting conj meets c. */
+bool tools_conj_implies(const struct tools_clause *conj, const struct tools_clause *c);
 
 /* ---- architectures and names ---- */
 /* The libseccomp token of an OCI arch name ("SCMP_ARCH_X86_64"), 0 when unknown. */

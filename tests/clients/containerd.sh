@@ -49,7 +49,10 @@ disabled_plugins = [
 [plugins."io.containerd.internal.v1.opt"]
   path = "$dir/opt"
 EOF
-	containerd --config "$dir/config.toml" </dev/null >>"$dir/containerd.log" 2>&1 &
+	# The shims inherit TMPDIR: their console sockets and process.json files then
+	# stay in DIR too.
+	mkdir -p "$dir/tmp"
+	TMPDIR=$dir/tmp containerd --config "$dir/config.toml" </dev/null >>"$dir/containerd.log" 2>&1 &
 	echo $! >"$pidfile"
 	local n=200
 	while [ $n -gt 0 ]; do

@@ -125,28 +125,38 @@ task_pid() {
 	ctr_ task ls | awk -v id="$1" '$1 == id {print $2}'
 }
 
-# wait_task ID STATUS: waits up to 10 s for the task status.
+# wait_task ID STATUS [SECONDS]: waits (default 10 s) for the task status. A deadline,
+# not a count: `ctr task ls` itself takes seconds when a shim hangs.
 wait_task() {
-	local n=200 st=
-	while [ $n -gt 0 ]; do
+	local end=$((SECONDS + ${3:-10})) st=
+	while :; do
 		st=$(task_status "$1")
 		[ "$st" = "$2" ] && return 0
+		[ $SECONDS -lt $end ] || break
 		sleep 0.05
-		n=$((n - 1))
 	done
 	fail "task $1: status '$st', wanted '$2'"
 }
 
-# ctd_rm ID: stops (SIGKILL to all) and deletes the task and the container.
+# ctd_rm ID: stops (SIGKILL to all) and deletes the task and the container. A shim
+# stuck in a runtime call is stopped by pid, with the runtime processes it started
+# (both found through this containerd's private socket path), and the runtime's
+# state is then removed with delete --force.
 ctd_rm() {
-	local st
-	st=$(task_status "$1")
+	local id=$1 st shim
+	st=$(CLIENT_TIMEOUT=10 task_status "$id")
 	if [ -n "$st" ]; then
-		[ "$st" = STOPPED ] || ctr_ task kill --all -s KILL "$1" >/dev/null 2>&1 || true
-		wait_task "$1" STOPPED || true
-		ctr_ task rm "$1" >/dev/null 2>&1 || ctr_ task rm -f "$1" >/dev/null 2>&1 || true
+		[ "$st" = STOPPED ] ||
+			CLIENT_TIMEOUT=10 ctr_ task kill --all -s KILL "$id" >/dev/null 2>&1 || true
+		wait_task "$id" STOPPED 5 >/dev/null 2>&1 || true
+		CLIENT_TIMEOUT=10 ctr_ task rm -f "$id" >/dev/null 2>&1 || true
 	fi
-	ctr_ container rm "$1" >/dev/null 2>&1 || true
+	shim=$(pids_cmdline_has "-id $id -address $CTD_SOCK")
+	if [ -n "$shim" ]; then
+		kill_pids $(pgrep -P "$(tr '\n' , <<<"$shim" | sed 's/,$//')") $shim
+		"$RUNTIME" --root "$CTD_RUNC_ROOT/$CTD_NS" delete --force "$id" >/dev/null 2>&1 || true
+	fi
+	CLIENT_TIMEOUT=10 ctr_ container rm "$id" >/dev/null 2>&1 || true
 }
 
 # ctd_purge: removes every container still known to the private containerd, and
@@ -160,6 +170,7 @@ ctd_purge() {
 	for d in "$CTD_RUNC_ROOT/$CTD_NS"/*/; do
 		[ -d "$d" ] || continue
 		id=$(basename "$d")
+		[[ $id != @* ]] || continue # the runtime's caches
 		"$RUNTIME" --root "$CTD_RUNC_ROOT/$CTD_NS" delete --force "$id" >/dev/null 2>&1 || true
 		echo "runtime state $id"
 	done
@@ -289,7 +300,7 @@ cap_line() {
 
 @test "ctr run: default capabilities, --cap-add and --cap-drop" {
 	local want
-	run --separate-stderr ctd_run --rm -- "$CID" sh -c 'grep ^Cap /proc/self/status; hostname h2 2>&1'
+	run --separate-stderr ctd_run --rm -- "$CID" sh -c 'grep ^Cap /proc/self/status; hostname h2 2>&1; true'
 	assert_eq "$status" 0 "stderr: $stderr"
 	want=$(cap_mask "${CTD_DEFAULT_CAPS[@]}")
 	assert_eq "$(cap_line "$output" CapEff)" "$want" "CapEff"
@@ -342,7 +353,10 @@ EOF
 
 @test "ctr run: cgroup limits (--memory-limit, --cpus) on the cgroupfs path" {
 	requires cgroup_v1
-	ctd_start "$CID" --memory-limit 67108864 --cpus 0.5 -- sleep 1000
+	# The cgroup mount is the one CRI adds (ctr does not mount cgroupfs by default).
+	ctd_start "$CID" --memory-limit 67108864 --cpus 0.5 \
+		--mount type=cgroup,src=cgroup,dst=/sys/fs/cgroup,options=nosuid:noexec:nodev:relatime:ro \
+		-- sleep 1000
 	# ctr's default cgroupsPath is /<namespace>/<id>.
 	local cg=$CTD_NS/$CID
 	assert_eq "$(cat "/sys/fs/cgroup/memory/$cg/memory.limit_in_bytes")" 67108864
@@ -350,7 +364,7 @@ EOF
 	assert_eq "$(cat "/sys/fs/cgroup/cpu/$cg/cpu.cfs_period_us")" 100000
 	grep -qx "$(task_pid "$CID")" "/sys/fs/cgroup/memory/$cg/cgroup.procs" ||
 		fail "init is not in /sys/fs/cgroup/memory/$cg"
-	# Inside (cgroup namespace), the container sees its limit at the root.
+	# Inside, the container's own memory cgroup is mounted at /sys/fs/cgroup/memory.
 	run --separate-stderr ctd_exec --exec-id lim "$CID" cat /sys/fs/cgroup/memory/memory.limit_in_bytes
 	assert_eq "$status" 0 "stderr: $stderr"
 	assert_eq "$output" 67108864
@@ -393,8 +407,8 @@ EOF
 	assert_has_line "$output" "uid=1(daemon) gid=1(daemon) groups=1(daemon)"
 	assert_has_line "$output" "/tmp"
 	# The exec'd process joins the container's pid namespace: it sees init as pid 1.
-	run --separate-stderr ctd_exec --exec-id e4 "$CID" cat /proc/1/cmdline
-	assert_eq "$(tr '\0' ' ' <<<"$output")" "sleep 1000 "
+	run --separate-stderr ctd_exec --exec-id e4 "$CID" sh -c "tr '\\0' ' ' </proc/1/cmdline"
+	assert_eq "$output" "sleep 1000 "
 	assert_argv "exec --process [^ ]+ --detach --pid-file [^ ]+e1\.pid $CID\$"
 	ctd_rm "$CID"
 	ctd_assert_clean "$CID"
@@ -465,7 +479,8 @@ EOF
 }
 
 @test "ctr task kill: SIGTERM to init; the runtime then reports stopped; delete cleans up" {
-	ctd_start "$CID" -- sleep 1000
+	# pid 1 of a pid namespace only gets signals it has a handler for.
+	ctd_start "$CID" -- sh -c 'trap "exit 0" TERM; sleep 1000 & wait'
 	run --separate-stderr ctr_ task kill "$CID"
 	assert_eq "$status" 0 "stderr: $stderr"
 	wait_task "$CID" STOPPED
@@ -480,7 +495,7 @@ EOF
 }
 
 @test "ctr run -t: a terminal of the client's size, through --console-socket" {
-	local cmd
+	local cmd CLIENT_TIMEOUT=20
 	cmd=$(ctd_cmdline run --rm -t $(ctd_run_flags "$CID") "$CLIENT_IMAGE" "$CID" sh -c '
 		tty; [ -t 0 ] && [ -t 1 ] && echo stdio-is-tty
 		[ -c /dev/console ] && echo console-is-chardev
@@ -497,6 +512,7 @@ EOF
 }
 
 @test "ctr task exec -t: a terminal for an exec'd process" {
+	local CLIENT_TIMEOUT=20
 	ctd_start "$CID" -- sleep 1000
 	run in_tty "$(ctd_cmdline task exec -t --exec-id tty1 --fifo-dir "$CLIENT_DIR/fifo" "$CID" \
 		sh -c 'tty; [ -t 0 ] && echo stdin-is-tty; exit 3')"

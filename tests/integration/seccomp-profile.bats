@@ -19,6 +19,7 @@ getppid_profile() {
 }
 
 @test "seccomp bypass: without a profile int 0x80 reaches the i386 getppid (control)" {
+	requires_m32
 	sc_run /bin/sctest int80 "$(nr32 getppid)" -- sys "$(nr getppid)"
 	[ "$status" = 0 ] || fail "$stderr"
 	assert_eq "$output" $'ret=0\nret=0'
@@ -28,6 +29,7 @@ getppid_profile() {
 }
 
 @test "seccomp bypass: x86_64-only profile: int 0x80 from an x86_64 process is blocked" {
+	requires_m32
 	getppid_profile '["SCMP_ARCH_X86_64"]'
 	sc_run /bin/sctest sys "$(nr getppid)" -- int80 "$(nr32 getppid)" -- sys "$(nr getpid)"
 	# The denied call through the i386 entry must not succeed: strait kills a
@@ -37,6 +39,7 @@ getppid_profile() {
 }
 
 @test "seccomp bypass: x86_64-only profile: a static i386 binary cannot run" {
+	requires_m32
 	getppid_profile '["SCMP_ARCH_X86_64"]'
 	sc_run /bin/sctest32 int80 "$(nr32 getppid)"
 	assert_sigsys
@@ -56,6 +59,7 @@ getppid_profile() {
 }
 
 @test "seccomp bypass: profile listing x86: the rule applies to i386 calls too" {
+	requires_m32
 	getppid_profile '["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"]'
 	sc_run /bin/sctest32 int80 "$(nr32 getppid)" -- sys "$(nr32 getppid)" -- int80 "$(nr32 getpid)"
 	[ "$status" = 0 ] || fail "status $status: $stderr"
@@ -66,6 +70,7 @@ getppid_profile() {
 }
 
 @test "seccomp bypass: profile listing only x86: the native arch is still filtered" {
+	requires_m32
 	strait_only "the native arch is always included"
 	getppid_profile '["SCMP_ARCH_X86"]'
 	sc_run /bin/sctest sys "$(nr getppid)" -- int80 "$(nr32 getppid)"
@@ -74,6 +79,7 @@ getppid_profile() {
 }
 
 @test "seccomp bypass: the built-in profile denies mount and unshare through int 0x80" {
+	requires_m32
 	strait_only "built-in profile"
 	echo "seccomp-policy = runtime-default" >"$SC_CONF"
 	add_caps CAP_SYS_ADMIN

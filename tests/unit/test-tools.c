@@ -93,13 +93,13 @@ load_docs(const char *const *paths, size_t n)
 	return docs;
 }
 
-/* Runs f into a memstream and returns the text (malloc'd) and the return value. */
+/* Runs call with cap, a memstream, and stores its text (malloc'd) and return value. */
 #define CAPTURE(text, ret, call)                                                          \
 	do {                                                                              \
 		size_t _len = 0;                                                          \
-		FILE *out = open_memstream(&(text), &_len);                               \
+		FILE *cap = open_memstream(&(text), &_len);                               \
 		(ret) = (call);                                                           \
-		fclose(out);                                                              \
+		fclose(cap);                                                              \
 	} while (0)
 
 static char *
@@ -290,7 +290,7 @@ test_diff(void)
 	char *text = NULL, want[2048];
 	int r;
 
-	CAPTURE(text, r, tools_diff(a, b, out, &err));
+	CAPTURE(text, r, tools_diff(a, b, cap, &err));
 	is_int(r, 1, "different profiles: 1");
 	snprintf(want, sizeof(want),
 		 "only in B: flag SECCOMP_FILTER_FLAG_LOG\n"
@@ -306,24 +306,24 @@ test_diff(void)
 	is_str(text, want, "every difference, per arch, conditions included");
 	free(text);
 
-	CAPTURE(text, r, tools_diff(a, a2, out, &err));
+	CAPTURE(text, r, tools_diff(a, a2, cap, &err));
 	is_int(r, 0, "the same behaviour written differently: 0 (%s)", text);
 	is_str(text, "", "... and nothing printed");
 	free(text);
 
 	struct spec_seccomp *c = parse("{\"defaultAction\":\"SCMP_ACT_ALLOW\"}");
-	CAPTURE(text, r, tools_diff(a2, c, out, &err));
+	CAPTURE(text, r, tools_diff(a2, c, cap, &err));
 	is_int(r, 1, "defaults differ");
 	has_str(text, "only in B: defaultAction: SCMP_ACT_ERRNO(EPERM) vs SCMP_ACT_ALLOW\n",
 		"... said first");
-	has_str(text, "different: SCMP_ARCH_X86_64 ptrace: SCMP_ACT_KILL_PROCESS vs SCMP_ACT_ALLOW",
+	has_str(text, "only in B: SCMP_ARCH_X86_64 ptrace: SCMP_ACT_KILL_PROCESS vs SCMP_ACT_ALLOW",
 		"... and a named syscall against the other's default");
 	free(text);
 
 	struct spec_seccomp *bad = parse(
 		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"read\"],\"action\":"
 		"\"SCMP_ACT_ALLOW\"},{\"names\":[\"read\"],\"action\":\"SCMP_ACT_LOG\"}]}");
-	CAPTURE(text, r, tools_diff(a, bad, out, &err));
+	CAPTURE(text, r, tools_diff(a, bad, cap, &err));
 	is_int(r, -EINVAL, "a profile strait would refuse: an error");
 	has_str(err.msg, "B: syscalls[0] and syscalls[1] give \"read\"", "... naming it");
 	free(text);
@@ -450,8 +450,27 @@ test_merge_errors(void)
 			 "SCMP_ACT_ERRNO(ENOSYS) in y.json: neither is more restrictive",
 		"... named");
 
-	/* A allows personality(0); B kills personality(*, 5) and allows the rest: where
-	 * both conditions hold the union allows, elsewhere under arg1 == 5 it denies */
+	/* A allows personality when arg0's low bits are 0; B kills it when arg1's are 5
+	 * and allows the rest. The union denies (ERRNO) where only B's test holds and
+	 * allows where both hold: that takes "not A's test", and a MASKED_EQ has no
+	 * negation a rule can state */
+	j = merge2(false,
+		   "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"personality\"],"
+		   "\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":15,\"valueTwo\":0,"
+		   "\"op\":\"SCMP_CMP_MASKED_EQ\"}]}]}",
+		   "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"personality\"],"
+		   "\"action\":\"SCMP_ACT_KILL_PROCESS\",\"args\":[{\"index\":1,\"value\":255,"
+		   "\"valueTwo\":5,\"op\":\"SCMP_CMP_MASKED_EQ\"}]}]}",
+		   &err);
+	ok(!j, "overlapping argument rules that no OCI rule set can express");
+	is_str(err.msg,
+	       "\"personality\": the union would need \"SCMP_ACT_ERRNO(EPERM) if arg1 & 0xff == "
+	       "0x5\" and, where more conditions hold, \"SCMP_ACT_ALLOW if arg0 & 0xf == 0 && arg1 "
+	       "& 0xff == 0x5\"; libseccomp gives overlapping argument rules no order, so OCI "
+	       "rules cannot say that; make the inputs agree on this syscall",
+	       "... the error shows both rules it would need");
+
+	/* the same, where a negation exists: written as exact rules */
 	j = merge2(false,
 		   "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"personality\"],"
 		   "\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":0,\"op\":"
@@ -460,23 +479,24 @@ test_merge_errors(void)
 		   "\"action\":\"SCMP_ACT_KILL_PROCESS\",\"args\":[{\"index\":1,\"value\":5,\"op\":"
 		   "\"SCMP_CMP_EQ\"}]}]}",
 		   &err);
-	ok(!j, "overlapping argument rules that no OCI rule set can express");
-	is_str(err.msg,
-	       "\"personality\": the union would need \"SCMP_ACT_ERRNO(EPERM) if arg1 == 5\" and, "
-	       "where more conditions hold, \"SCMP_ACT_ALLOW if arg0 == 0 && arg1 == 5\"; "
-	       "libseccomp gives overlapping argument rules no order, so OCI rules cannot say "
-	       "that; make the inputs agree on this syscall",
-	       "... the error shows both rules it would need");
+	is_str(j,
+	       "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"personality\"],"
+	       "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1,\"args\":[{\"index\":0,\"value\":0,"
+	       "\"valueTwo\":0,\"op\":\"SCMP_CMP_NE\"},{\"index\":1,\"value\":5,\"valueTwo\":0,"
+	       "\"op\":\"SCMP_CMP_EQ\"}]}]}",
+	       "... a rule narrowed by the negation of the other's test: %s", err.msg);
+	free(j);
 
-	/* A traps every ioctl, B allows ioctl(*, 1) over a KILL default: the union is
-	 * ALLOW for ioctl(*, 1) and TRAP for the rest, but argument rules can only fall
-	 * back to the merged default (ERRNO) */
+	/* A traps every ioctl; B allows ioctl when arg1's low bits are 1, over a KILL
+	 * default. The union is ALLOW there and TRAP for every other ioctl, but argument
+	 * rules fall back to the merged default (ERRNO), and "every other" would take a
+	 * negated MASKED_EQ */
 	j = merge2(false,
 		   "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"ioctl\"],"
 		   "\"action\":\"SCMP_ACT_TRAP\"}]}",
 		   "{\"defaultAction\":\"SCMP_ACT_KILL_PROCESS\",\"syscalls\":[{\"names\":[\"ioctl\"],"
-		   "\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":1,\"value\":1,\"op\":"
-		   "\"SCMP_CMP_EQ\"}]}]}",
+		   "\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":1,\"value\":255,\"valueTwo\":1,"
+		   "\"op\":\"SCMP_CMP_MASKED_EQ\"}]}]}",
 		   &err);
 	ok(!j, "argument rules whose fallback is not the default");
 	is_str(err.msg,
@@ -579,33 +599,36 @@ static const char *const algebra_profiles[] = {
 	"{\"names\":[\"ioctl\"],\"action\":\"SCMP_ACT_LOG\"}]}",
 };
 
-/* Every (syscall, arg0, arg1) of the grid gets from the merged filter exactly the fold
- * of what the inputs' filters give it. Returns the number of mismatches. */
+/* Every (syscall, arg0, arg1) of the grid gets from the merged filter pm exactly the
+ * fold of what the n input filters give it. Returns the number of mismatches. */
 static int
-grid_compare(bool intersect, struct seccomp_prog *pa, struct seccomp_prog *pb,
-	     struct seccomp_prog *pm, const char *label)
+grid_compare(bool intersect, struct seccomp_prog *const *in, size_t n, struct seccomp_prog *pm,
+	     const char *label)
 {
 	static const char *const names[] = { "mkdir", "personality", "read",  "write",
 					     "chmod", "ioctl",       "getpid" };
 	static const uint64_t vals[] = { 0, 1, 2, 3, 4, 5 };
 	int bad = 0;
 
-	for (size_t n = 0; n < ARRAY_SIZE(names); n++)
+	for (size_t k = 0; k < ARRAY_SIZE(names); k++)
 		for (size_t x = 0; x < ARRAY_SIZE(vals); x++)
 			for (size_t y = 0; y < ARRAY_SIZE(vals); y++) {
 				uint64_t args[6] = { vals[x], vals[y] };
-				int nr = seccomp_syscall_resolve_name(names[n]);
-				struct tools_act a = act_of_ret(seccomp_prog_eval(pa, 0, nr, args));
-				struct tools_act b = act_of_ret(seccomp_prog_eval(pb, 0, nr, args));
+				int nr = seccomp_syscall_resolve_name(names[k]);
 				struct tools_act m = act_of_ret(seccomp_prog_eval(pm, 0, nr, args));
-				int ra = tools_act_rank(a), rb = tools_act_rank(b);
-				struct tools_act want = (intersect ? ra <= rb : ra >= rb) ? a : b;
+				struct tools_act want = act_of_ret(seccomp_prog_eval(in[0], 0, nr, args));
 				char w[TOOLS_ACT_LEN], g[TOOLS_ACT_LEN];
 
+				for (size_t i = 1; i < n; i++) {
+					struct tools_act a = act_of_ret(seccomp_prog_eval(in[i], 0, nr, args));
+					int ra = tools_act_rank(a), rw = tools_act_rank(want);
+					if (intersect ? ra < rw : ra > rw)
+						want = a;
+				}
 				if (tools_act_eq(m, want))
 					continue;
 				if (bad++ < 3)
-					printf("# %s: %s(%llu, %llu): got %s, want %s\n", label, names[n],
+					printf("# %s: %s(%llu, %llu): got %s, want %s\n", label, names[k],
 					       (unsigned long long)vals[x], (unsigned long long)vals[y],
 					       tools_act_format(m, g, sizeof(g)),
 					       tools_act_format(want, w, sizeof(w)));
@@ -613,47 +636,66 @@ grid_compare(bool intersect, struct seccomp_prog *pa, struct seccomp_prog *pb,
 	return bad;
 }
 
+/* Merges algebra_profiles[idx[0..n)] and checks the result through compiled filters;
+ * returns false when the merge was refused. */
+static bool
+merge_and_compare(bool intersect, const size_t *idx, size_t n)
+{
+	struct spec_seccomp *in[4] = { 0 }, *m = NULL;
+	struct seccomp_prog *p[4] = { 0 }, *pm = NULL;
+	const char *what[4] = { "w", "x", "y", "z" };
+	struct lc_err err = { 0 };
+	char label[64];
+	int o = snprintf(label, sizeof(label), "%s of", intersect ? "intersection" : "union");
+	bool merged = true;
+
+	for (size_t i = 0; i < n; i++) {
+		in[i] = parse(algebra_profiles[idx[i]]);
+		o += snprintf(label + o, sizeof(label) - (size_t)o, " %zu", idx[i]);
+	}
+	if (tools_merge(intersect, (const struct spec_seccomp *const *)in, what, n, &m, &err) < 0) {
+		printf("# %s refused: %s\n", label, err.msg);
+		merged = false;
+	} else {
+		bool compiled = seccomp_compile(m, false, &pm, &err) == 0;
+		for (size_t i = 0; compiled && i < n; i++)
+			compiled = seccomp_compile(in[i], false, &p[i], &err) == 0;
+		if (!compiled)
+			ok(0, "%s compiles: %s", label, err.msg);
+		else
+			is_int(grid_compare(intersect, p, n, pm, label), 0,
+			       "%s: the merged filter gives every call the fold", label);
+	}
+	for (size_t i = 0; i < n; i++) {
+		seccomp_prog_free(p[i]);
+		seccomp_spec_free(in[i]);
+	}
+	seccomp_prog_free(pm);
+	seccomp_spec_free(m);
+	return merged;
+}
+
 static void
 test_merge_semantics(void)
 {
-	size_t n = ARRAY_SIZE(algebra_profiles), merged = 0, refused = 0;
-	struct lc_err err = { 0 };
+	size_t n = ARRAY_SIZE(algebra_profiles), refused = 0, total = 0;
 
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < n; j++)
 			for (int mode = 0; mode < 2; mode++) {
-				struct spec_seccomp *in[2] = { parse(algebra_profiles[i]),
-							       parse(algebra_profiles[j]) };
-				const char *what[2] = { "x", "y" };
-				struct spec_seccomp *m = NULL;
-				struct seccomp_prog *pa = NULL, *pb = NULL, *pm = NULL;
-				char label[64];
-
-				snprintf(label, sizeof(label), "%s of %zu and %zu",
-					 mode ? "intersection" : "union", i, j);
-				if (tools_merge(mode, (const struct spec_seccomp *const *)in, what, 2, &m,
-						&err) < 0) {
-					printf("# %s refused: %s\n", label, err.msg);
-					refused++;
-				} else if (seccomp_compile(in[0], false, &pa, &err) < 0 ||
-					   seccomp_compile(in[1], false, &pb, &err) < 0 ||
-					   seccomp_compile(m, false, &pm, &err) < 0) {
-					ok(0, "%s compiles: %s", label, err.msg);
-				} else {
-					is_int(grid_compare(mode, pa, pb, pm, label), 0,
-					       "%s: the merged filter gives every call the fold", label);
-					merged++;
-				}
-				seccomp_prog_free(pa);
-				seccomp_prog_free(pb);
-				seccomp_prog_free(pm);
-				seccomp_spec_free(m);
-				seccomp_spec_free(in[0]);
-				seccomp_spec_free(in[1]);
+				size_t idx[2] = { i, j };
+				refused += !merge_and_compare(mode, idx, 2);
+				total++;
 			}
-	/* the refusals are the cases the error tests spell out; most pairs merge */
-	ok(merged >= 24, "%zu of %zu merges produced a profile (%zu refused)", merged, merged + refused,
-	   refused);
+	for (int mode = 0; mode < 2; mode++) {
+		static const size_t three[] = { 0, 1, 2 }, four[] = { 3, 1, 0, 2 };
+		refused += !merge_and_compare(mode, three, 3);
+		refused += !merge_and_compare(mode, four, 4);
+		total += 2;
+	}
+	/* these profiles avoid MASKED_EQ and multi-condition clauses: every merge of them
+	 * can be written exactly */
+	is_int(refused, 0, "all %zu merges produced a profile", total);
 }
 
 /* ---- generate ---- */
@@ -690,7 +732,7 @@ test_generate_plain(void)
 		ok(0, "evidence loaded");
 		return;
 	}
-	CAPTURE(report, r, tools_generate(NULL, docs, 2, out, &out, &err));
+	CAPTURE(report, r, tools_generate(NULL, docs, 2, cap, &out, &err));
 	is_int(r, 0, "generate without a base: %s", err.msg);
 	is_str(j = to_json(out),
 	       "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1,\"architectures\":"
@@ -770,7 +812,7 @@ test_generate_base(void)
 		ok(0, "inputs");
 		return;
 	}
-	CAPTURE(report, r, tools_generate(base, docs, 1, out, &out, &err));
+	CAPTURE(report, r, tools_generate(base, docs, 1, cap, &out, &err));
 	is_int(r, 0, "generate with a base: %s", err.msg);
 	is_str(j = to_json(out),
 	       "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":[\"SCMP_ARCH_X86_64\","
@@ -812,7 +854,7 @@ test_generate_base(void)
 			"2026-01-01T00:01:00.000000000Z", recs);
 	docs = load_docs(&path, 1);
 	out = NULL;
-	CAPTURE(report, r, tools_generate(base, docs, 1, out, &out, &err));
+	CAPTURE(report, r, tools_generate(base, docs, 1, cap, &out, &err));
 	has_str(report, "candidates to remove: not known: every run was recorded against this base",
 		"same base: no candidate list");
 	ok(!strstr(report, "warning: run 1 was recorded"), "... and no mismatch warning");
@@ -852,7 +894,7 @@ test_check_lint(void)
 		return;
 	}
 	ok(invalid != NULL, "spec_validate found something: %s", invalid);
-	CAPTURE(text, r, tools_check(s, invalid, NULL, 0, out, &err));
+	CAPTURE(text, r, tools_check(s, invalid, NULL, 0, cap, &err));
 	is_int(r, 1, "findings: 1");
 	snprintf(want, sizeof(want),
 		 "error: syscalls[3].errnoRet: SCMP_ACT_ALLOW takes no errno (only SCMP_ACT_ERRNO "
@@ -893,11 +935,11 @@ test_check_lint(void)
 	/* what spec_validate finds that check's own rules do not: passed through */
 	s = parse("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"read\"],"
 		  "\"action\":\"SCMP_ACT_ALLOW\"}]}");
-	CAPTURE(text, r, tools_check(s, "linux.seccomp.something: odd", NULL, 0, out, &err));
+	CAPTURE(text, r, tools_check(s, "linux.seccomp.something: odd", NULL, 0, cap, &err));
 	is_int(r, 1, "a validation error alone is a finding");
 	has_str(text, "error: linux.seccomp.something: odd\n", "... printed");
 	free(text);
-	CAPTURE(text, r, tools_check(s, NULL, NULL, 0, out, &err));
+	CAPTURE(text, r, tools_check(s, NULL, NULL, 0, cap, &err));
 	is_int(r, 0, "a clean profile: 0");
 	is_str(text, "summary: 0 errors, 0 warnings, 0 notes\n", "... says so");
 	free(text);
@@ -939,7 +981,7 @@ test_check_evidence(void)
 		ok(0, "inputs");
 		return;
 	}
-	CAPTURE(text, r, tools_check(s, NULL, docs, 2, out, &err));
+	CAPTURE(text, r, tools_check(s, NULL, docs, 2, cap, &err));
 	is_int(r, 1, "recorded syscalls blocked: 1");
 	is_str(text,
 	       "note: evidence: 6 distinct syscalls from 2 runs, checked per syscall: evidence holds "
