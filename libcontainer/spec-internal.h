@@ -41,6 +41,13 @@ int spec_required(struct spec_ctx *c, const struct json_val *v, const char *path
 int spec_expect(struct spec_ctx *c, const struct json_val *v, const char *path, enum json_type t,
 		const char *expected);
 
+/* An array of objects: checks the type (naming what), allocates *ret (NULL-terminated
+ * by a zeroed extra element) and calls fn on each element with its path. */
+typedef int (*spec_elem_fn)(struct spec_ctx *c, const struct json_val *e, const char *path,
+			    void *elem);
+int spec_read_array(struct spec_ctx *c, const struct json_val *v, const char *path,
+		    const char *what, size_t elem_size, spec_elem_fn fn, void *ret, size_t *ret_n);
+
 int spec_read_str(struct spec_ctx *c, const struct json_val *v, const char *path, char **ret);
 /* Array of strings into a NULL-terminated vector (replacing *ret, which must be NULL). */
 int spec_read_strv(struct spec_ctx *c, const struct json_val *v, const char *path, char ***ret,

@@ -120,8 +120,9 @@ parse_time_offsets(struct spec_ctx *c, const struct json_val *v, const char *pat
 /* ---- devices ---- */
 
 static int
-parse_device(struct spec_ctx *c, const struct json_val *e, const char *path, struct spec_device *d)
+parse_device(struct spec_ctx *c, const struct json_val *e, const char *path, void *elem)
 {
+	struct spec_device *d = elem;
 	char p[SPEC_PATH_LEN];
 	const char *type;
 	uint32_t mode = 0;
@@ -164,24 +165,8 @@ parse_device(struct spec_ctx *c, const struct json_val *e, const char *path, str
 static int
 parse_devices(struct spec_ctx *c, const struct json_val *v, const char *path, struct spec_linux *l)
 {
-	char p[SPEC_PATH_LEN];
-	int r;
-
-	if (spec_absent(v))
-		return 0;
-	r = spec_expect(c, v, path, JSON_ARRAY, "array of devices");
-	if (r < 0)
-		return r;
-	l->devices = calloc(json_len(v) + 1, sizeof(*l->devices));
-	if (!l->devices)
-		return spec_oom(c);
-	l->n_devices = json_len(v);
-	for (size_t i = 0; i < l->n_devices; i++) {
-		r = parse_device(c, json_at(v, i), spec_path_idx(p, path, i), &l->devices[i]);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	return spec_read_array(c, v, path, "array of devices", sizeof(*l->devices), parse_device,
+			       &l->devices, &l->n_devices);
 }
 
 /* ---- resources ---- */
@@ -247,9 +232,9 @@ parse_cpu(struct spec_ctx *c, const struct json_val *v, const char *path,
 }
 
 static int
-parse_dev_rule(struct spec_ctx *c, const struct json_val *e, const char *path,
-	       struct spec_device_cgroup *d)
+parse_dev_rule(struct spec_ctx *c, const struct json_val *e, const char *path, void *elem)
 {
+	struct spec_device_cgroup *d = elem;
 	char p[SPEC_PATH_LEN];
 	const char *type, *access;
 	const struct json_val *allow;
@@ -304,24 +289,8 @@ static int
 parse_dev_rules(struct spec_ctx *c, const struct json_val *v, const char *path,
 		struct spec_resources *res)
 {
-	char p[SPEC_PATH_LEN];
-	int r;
-
-	if (spec_absent(v))
-		return 0;
-	r = spec_expect(c, v, path, JSON_ARRAY, "array of device rules");
-	if (r < 0)
-		return r;
-	res->devices = calloc(json_len(v) + 1, sizeof(*res->devices));
-	if (!res->devices)
-		return spec_oom(c);
-	res->n_devices = json_len(v);
-	for (size_t i = 0; i < res->n_devices; i++) {
-		r = parse_dev_rule(c, json_at(v, i), spec_path_idx(p, path, i), &res->devices[i]);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	return spec_read_array(c, v, path, "array of device rules", sizeof(*res->devices), parse_dev_rule,
+			       &res->devices, &res->n_devices);
 }
 
 /* An object of strings into a NULL-terminated k0,v0,k1,v1,... vector. */

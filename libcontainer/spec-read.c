@@ -385,3 +385,29 @@ spec_bundle_join(struct spec_ctx *c, const char *rel, char **ret)
 	*ret = out;
 	return 0;
 }
+
+int
+spec_read_array(struct spec_ctx *c, const struct json_val *v, const char *path, const char *what,
+		size_t elem_size, spec_elem_fn fn, void *ret, size_t *ret_n)
+{
+	char p[SPEC_PATH_LEN];
+	int r;
+
+	if (spec_absent(v))
+		return 0;
+	r = spec_expect(c, v, path, JSON_ARRAY, what);
+	if (r < 0)
+		return r;
+	char *elems = calloc(json_len(v) + 1, elem_size);
+	if (!elems)
+		return spec_oom(c);
+	/* Owned by the caller's struct from here on, so a failure midway is freed with it. */
+	*(void **)ret = elems;
+	*ret_n = json_len(v);
+	for (size_t i = 0; i < *ret_n; i++) {
+		r = fn(c, json_at(v, i), spec_path_idx(p, path, i), elems + i * elem_size);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}

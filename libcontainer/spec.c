@@ -328,8 +328,9 @@ parse_mount_options(struct spec_ctx *c, struct spec_mount *m)
 }
 
 static int
-parse_mount(struct spec_ctx *c, const struct json_val *v, const char *path, struct spec_mount *m)
+parse_mount(struct spec_ctx *c, const struct json_val *v, const char *path, void *elem)
 {
+	struct spec_mount *m = elem;
 	int r;
 
 	r = spec_expect(c, v, path, JSON_OBJECT, "object");
@@ -372,24 +373,8 @@ parse_mount(struct spec_ctx *c, const struct json_val *v, const char *path, stru
 static int
 parse_mounts(struct spec_ctx *c, const struct json_val *v, const char *path, struct lc_spec *s)
 {
-	char p[SPEC_PATH_LEN];
-	int r;
-
-	if (spec_absent(v))
-		return 0;
-	r = spec_expect(c, v, path, JSON_ARRAY, "array of mounts");
-	if (r < 0)
-		return r;
-	s->mounts = calloc(json_len(v) + 1, sizeof(*s->mounts));
-	if (!s->mounts)
-		return spec_oom(c);
-	s->n_mounts = json_len(v);
-	for (size_t i = 0; i < s->n_mounts; i++) {
-		r = parse_mount(c, json_at(v, i), spec_path_idx(p, path, i), &s->mounts[i]);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	return spec_read_array(c, v, path, "array of mounts", sizeof(*s->mounts), parse_mount,
+			       &s->mounts, &s->n_mounts);
 }
 
 static void
