@@ -13,7 +13,7 @@
 #include "error.h"
 #include "macro.h"
 #include "tables.h"
-#include "seccomp/seccomp.h"
+#include "seccomp/internal.h"
 #include "seccomp/tools.h"
 
 enum level { LVL_ERROR, LVL_WARNING, LVL_NOTE };
@@ -60,9 +60,9 @@ check_errno(struct check *c, const char *field, enum seccomp_action a, bool has,
 	if (!takes_errno(a))
 		finding(c, LVL_ERROR, "%s: %s takes no errno (only SCMP_ACT_ERRNO and SCMP_ACT_TRACE do)",
 			field, name);
-	else if (e > 4095)
-		finding(c, LVL_ERROR, "%s: %u is over 4095, the largest errno the kernel returns",
-			field, e);
+	else if (e > SECCOMP_MAX_ERRNO)
+		finding(c, LVL_ERROR, "%s: %u is over %u, the largest errno the kernel returns",
+			field, e, SECCOMP_MAX_ERRNO);
 	else if (e == 0 && a == SCMP_ACT_ERRNO_)
 		finding(c, LVL_WARNING,
 			"%s: 0 makes the syscall return 0 (success) without running it", field);

@@ -1,4 +1,4 @@
-# Helpers for observe.bats (load after helpers: `load helpers; load observe-helpers`).
+# Helpers for observe.bats (load after helpers and seccomp-helpers).
 #
 # The proof workload (/work.sh in every bundle) does file I/O, fork and exec, and
 # serves a page with busybox httpd on 127.0.0.1 that busybox wget fetches; with
@@ -68,12 +68,12 @@ obs_reset_rootfs() {
 	rm -rf "${BUNDLE:?}/rootfs/tmp/"*
 }
 
-# set_profile JSON / set_profile_file FILE: sets linux.seccomp.
-set_profile() {
+# obs_profile JSON / obs_profile_file FILE: sets linux.seccomp.
+obs_profile() {
 	update_config '.linux.seccomp = $p' --argjson p "$1"
 }
-set_profile_file() {
-	set_profile "$(cat "$1")"
+obs_profile_file() {
+	obs_profile "$(cat "$1")"
 }
 
 # obs_extra: turns on the workload's extra (mkfifo) branch.

@@ -944,6 +944,18 @@ test_check_lint(void)
 	is_str(text, "summary: 0 errors, 0 warnings, 0 notes\n", "... says so");
 	free(text);
 	seccomp_spec_free(s);
+
+	s = parse("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":5000,\"listenerPath\":"
+		  "\"/run/l.sock\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"}]}");
+	CAPTURE(text, r, tools_check(s, NULL, NULL, 0, cap, &err));
+	is_str(text,
+	       "error: defaultErrnoRet: 5000 is over 4095, the largest errno the kernel returns\n"
+	       "warning: listenerPath: set, but no rule uses SCMP_ACT_NOTIFY: the listener gets "
+	       "nothing to decide\n"
+	       "summary: 1 error, 1 warning, 0 notes\n",
+	       "an errno the kernel cannot return; a listener nobody notifies");
+	free(text);
+	seccomp_spec_free(s);
 }
 
 static void
