@@ -354,7 +354,22 @@ notif_sizes(size_t *ret_notif, size_t *ret_resp)
 	*ret_resp = resp;
 }
 
-/* readlink /proc/<pid>/exe into buf; false when it cannot be read. */
+/* True when path is the strait binary itself: the container process goes from loading
+ * the twin straight to the workload's execve, so that one execve is made while its
+ * image is still strait's. The call is the workload's (its entrypoint) and is
+ * recorded; strait's binary is not a workload executable and is not listed. */
+static bool
+is_runtime_binary(const char *path)
+{
+	static struct stat self;
+	static bool have_self;
+	struct stat sb;
+	if (!have_self)
+		have_self = stat("/proc/self/exe", &self) == 0;
+	return have_self && stat(path, &sb) == 0 && sb.st_dev == self.st_dev && sb.st_ino == self.st_ino;
+}
+
+/* readlink /proc/<pid>/exe into buf; false when it cannot be read or is strait's. */
 static bool
 pid_exe(pid_t pid, char *buf, size_t len)
 {
@@ -364,6 +379,8 @@ pid_exe(pid_t pid, char *buf, size_t len)
 	if (pid <= 0)
 		return false;
 	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	if (is_runtime_binary(path))
+		return false;
 	n = readlink(path, buf, len - 1);
 	if (n <= 0)
 		return false;

@@ -80,7 +80,9 @@ stop() {
 			sleep 0.05
 			n=$((n - 1))
 		done
-		kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+		if kill -0 "$pid" 2>/dev/null; then
+			kill -KILL "$pid" 2>/dev/null || true
+		fi
 	fi
 	rm -f "$pidfile"
 }

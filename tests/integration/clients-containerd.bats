@@ -14,7 +14,9 @@ load clients-helpers
 CTD_DEFAULT_CAPS=(0 1 3 4 5 6 7 8 10 13 18 27 29 31)
 
 setup_file() {
-	client_requires containerd ctr containerd-shim-runc-v2 script
+	CLIENTS_SKIP=$(client_check containerd ctr containerd-shim-runc-v2 script)
+	export CLIENTS_SKIP
+	[ -z "$CLIENTS_SKIP" ] || return 0
 	build_rootfs
 	client_setup_dir strait-ctd
 	CTD_DIR=$CLIENT_DIR/ctd
@@ -31,7 +33,9 @@ setup_file() {
 }
 
 teardown_file() {
-	[ -n "${CLIENT_DIR:-}" ] && [ -d "$CLIENT_DIR" ] || return 0
+	if [ -z "${CLIENT_DIR:-}" ] || [ ! -d "$CLIENT_DIR" ]; then
+		return 0 # setup_file skipped or failed early
+	fi
 	ctd_purge >/dev/null 2>&1 || true
 	"$CLIENTS_DIR/containerd.sh" stop "$CTD_DIR" || true
 	# Shims of this containerd, if any survived (found by its private socket path).
@@ -50,6 +54,7 @@ teardown_file() {
 }
 
 setup() {
+	client_skip_if_unavailable
 	CID=ctd$BATS_TEST_NUMBER-${CLIENT_MARK##*-}
 	echo "$CID" >>"$CLIENT_DIR/ids"
 	argv_mark
@@ -57,6 +62,7 @@ setup() {
 
 teardown() {
 	local left
+	[ -z "${CLIENTS_SKIP:-}" ] || return 0
 	left=$(ctd_purge)
 	[ -z "$left" ] || fail "the test left containers in containerd: $left"
 }
@@ -439,6 +445,19 @@ EOF
 	ctd_assert_clean "$CID"
 }
 
+@test "ctr task rm -f of a paused task: killed, deleted, nothing left" {
+	ctd_start "$CID" -- sh -c 'sleep 1000 & sleep 1000 & wait'
+	run --separate-stderr ctr_ task pause "$CID"
+	assert_eq "$status" 0 "stderr: $stderr"
+	assert_eq "$(task_status "$CID")" PAUSED
+	run --separate-stderr ctr_ task rm -f "$CID"
+	assert_eq "$status" 0 "stderr: $stderr"
+	assert_eq "$(wait_gone pids_of_mark "$CID")" "" "processes after task rm -f"
+	run --separate-stderr ctr_ container rm "$CID"
+	assert_eq "$status" 0 "stderr: $stderr"
+	ctd_assert_clean "$CID"
+}
+
 @test "ctr task metrics: memory, cpu and pids from the container's cgroups" {
 	ctd_start "$CID" --memory-limit 33554432 -- sh -c 'sleep 1000 & sleep 1000 & wait'
 	local n=100
@@ -520,6 +539,73 @@ EOF
 	assert_contains "$output" "/dev/pts/" "stdin-is-tty"
 	assert_argv "exec .*--console-socket [^ ]+.* $CID\$" "exec .*--detach.* $CID\$"
 	ctd_rm "$CID"
+	ctd_assert_clean "$CID"
+}
+
+@test "contrib: the containerd snippet defines both CRI handlers on the runc v2 shim" {
+	cat >"$BATS_TEST_TMPDIR/main.toml" <<EOF
+version = 2
+root = "$BATS_TEST_TMPDIR/root"
+state = "$BATS_TEST_TMPDIR/state"
+imports = ["$TOP/contrib/kubernetes/containerd-strait.toml"]
+EOF
+	run --separate-stderr containerd --config "$BATS_TEST_TMPDIR/main.toml" config dump
+	assert_eq "$status" 0 "stderr: $stderr"
+	local h t cri='plugins."io.containerd.grpc.v1.cri".containerd.runtimes'
+	for h in strait strait-observe; do
+		# The handler's table and its options table, up to the next header.
+		t=$(awk -v hdr="[$cri.$h]" -v opt="[$cri.$h.options]" '
+			{ line = $0; sub(/^[ \t]+/, "", line) }
+			line == hdr || line == opt { on = 1; next }
+			substr(line, 1, 1) == "[" { on = 0 }
+			on' <<<"$output")
+		assert_contains "$t" 'runtime_type = "io.containerd.runc.v2"' \
+			'pod_annotations = ["org.strait.*", "run.oci.seccomp_fail_unknown_syscall"]' \
+			"BinaryName = \"/usr/local/bin/$h\"" "SystemdCgroup = false"
+	done
+}
+
+@test "contrib: a second handler (strait-observe wrapper, own strait.conf) observes" {
+	strait_only "observe mode and STRAIT_CONFIG are strait's"
+	local d=$BATS_TEST_TMPDIR sock rec ev
+	sock=$CLIENT_DIR/rec$BATS_TEST_NUMBER.sock # sun_path is 108 bytes
+	mkdir -p "$d/evidence"
+	# The contrib files, with their install paths pointed at this build and dir.
+	sed "s|^seccomp-recorder = .*|seccomp-recorder = $sock|" \
+		"$TOP/contrib/kubernetes/strait-observe.conf" >"$d/strait-observe.conf"
+	sed -e "s|/etc/strait/strait-observe.conf|$d/strait-observe.conf|" \
+		-e "s|/usr/local/bin/strait|$CLIENT_RUNTIME|" \
+		"$TOP/contrib/kubernetes/strait-observe" >"$d/strait-observe"
+	chmod 755 "$d/strait-observe"
+	"$RUNTIME" seccomp recorder --socket "$sock" --dir "$d/evidence" >"$d/recorder.log" 2>&1 &
+	rec=$!
+	local n=100
+	while [ ! -S "$sock" ] && [ $n -gt 0 ]; do
+		sleep 0.05
+		n=$((n - 1))
+	done
+	[ -S "$sock" ] || { kill $rec; fail "recorder did not start: $(cat "$d/recorder.log")"; }
+	printf '%s\n' '{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64"],' \
+		'"syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}' \
+		>"$d/no-mkdir.json"
+	# The profile denies mkdir, but this handler observes: mkdir succeeds, and the
+	# evidence says that enforcement would have returned errno 1.
+	run --separate-stderr ctr_ run --rm --runtime io.containerd.runc.v2 \
+		--runc-binary "$d/strait-observe" --runc-root "$CTD_RUNC_ROOT" \
+		--fifo-dir "$CLIENT_DIR/fifo" --env "$(mark_env "$CID")" \
+		--seccomp --seccomp-profile "$d/no-mkdir.json" "$CLIENT_IMAGE" "$CID" \
+		sh -c 'mkdir /tmp/d && echo mkdir=0'
+	kill -TERM $rec
+	wait $rec || true
+	assert_eq "$status" 0 "stderr: $stderr"
+	assert_eq "$output" "mkdir=0"
+	ev=$(ls "$d/evidence/$CID".*.json 2>/dev/null | head -n1)
+	[ -n "$ev" ] || fail "no evidence file; recorder log: $(cat "$d/recorder.log")"
+	assert_eq "$(jq -r '[.records[] | select(.syscall | test("^mkdir"))][0].errnoRet' "$ev")" 1
+	# The same container under the production handler is enforced.
+	run --separate-stderr ctd_run --rm --seccomp --seccomp-profile "$d/no-mkdir.json" -- "$CID" \
+		sh -c 'mkdir /tmp/d 2>&1; echo "mkdir=$?"'
+	assert_contains "$output" "Operation not permitted" "mkdir=1"
 	ctd_assert_clean "$CID"
 }
 
