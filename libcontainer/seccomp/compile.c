@@ -148,7 +148,7 @@ check_errno(const char *field, enum seccomp_action a, bool has, unsigned int v,
 				   table_seccomp_action_name(a));
 	if (v > SECCOMP_MAX_ERRNO)
 		return lc_err_setx(err, EINVAL,
-				   "%s: %u is over %u, the largest errno the kernel returns", field,
+				   "%s: %u is over %u, the largest errno libseccomp accepts", field,
 				   v, SECCOMP_MAX_ERRNO);
 	return 0;
 }

@@ -18,7 +18,8 @@
 
 /* The kernel's limit on one filter (BPF_MAXINSNS) and its errno cap (MAX_ERRNO). */
 #define SECCOMP_MAX_INSNS 4096
-#define SECCOMP_MAX_ERRNO 4095
+/* The kernel returns errnos up to 4095, but libseccomp 2.5 refuses 4095 itself. */
+#define SECCOMP_MAX_ERRNO 4094
 /* Bumped whenever compile.c or bpf.c would produce different bytes for the same input,
  * so that cached programs of an older strait are not reused. */
 #define SECCOMP_COMPILER_VERSION "strait-seccomp-compiler-1"

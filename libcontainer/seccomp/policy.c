@@ -163,7 +163,6 @@ seccomp_decide(const struct lc_spec *s, const struct lc_config *cfg, enum lc_sec
 			if (!d->profile && (r = use_default_profile(d, err)) < 0)
 				return r;
 			d->mode = SECCOMP_MODE_AUDIT;
-			log_warn("privileged container: seccomp runs in audit mode (privileged-seccomp=audit): nothing is blocked");
 			r = prepare_twin(d, cache_dir, fail_unknown, err);
 			return r < 0 ? lc_err_prefix(err, "seccomp audit") : check_after_load(d, s, err);
 		case LC_PRIV_UNCONFINED:

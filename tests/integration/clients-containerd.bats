@@ -102,8 +102,11 @@ ctd_exec() {
 }
 
 # ctd_cmdline ARGS...: a shell command line running `ctr ARGS...` (for script(1)).
+# timeout --foreground keeps ctr in the terminal's foreground process group: in a
+# background group its terminal setup is held back and the task's window size is
+# not set in time.
 ctd_cmdline() {
-	quote_cmd timeout -s KILL "$CLIENT_TIMEOUT" ctr -a "$CTD_SOCK" -n "$CTD_NS" "$@"
+	quote_cmd timeout --foreground -s KILL "$CLIENT_TIMEOUT" ctr -a "$CTD_SOCK" -n "$CTD_NS" "$@"
 }
 
 # ctd_start ID [CTR-RUN-FLAG...] -- CMD...: a detached task (`ctr run -d`, stdio

@@ -109,7 +109,7 @@ pod_run_flags() {
 
 # pod_cmdline ARGS...: a shell command line running `podman ARGS...` (for script(1)).
 pod_cmdline() {
-	quote_cmd timeout -s KILL "$CLIENT_TIMEOUT" podman $(pod_global_flags) "$@"
+	quote_cmd timeout --foreground -s KILL "$CLIENT_TIMEOUT" podman $(pod_global_flags) "$@"
 }
 
 # pod_start NAME CMD...: a detached container; sets POD_ID.

@@ -35,12 +35,16 @@ YIELD=24 # x86_64 sched_yield
 	assert_eq "$output" $'errno=1\nret=0'
 }
 
-@test "seccomp: errnoRet above 4095 is refused" {
+@test "seccomp: errnoRet above 4094 is refused with a clear error" {
 	strait_only "error text"
-	allow_profile "$(rule sched_yield SCMP_ACT_ERRNO 4096)"
-	runq rcreate
-	assert_error "linux.seccomp.syscalls[0].errnoRet" "4096"
-	assert_clean
+	# 4095 is the kernel's largest errno, but libseccomp 2.5 refuses it: strait says so
+	# instead of passing on libseccomp's "invalid argument".
+	for v in 4095 4096; do
+		allow_profile "$(rule sched_yield SCMP_ACT_ERRNO $v)"
+		runq rcreate
+		assert_error "linux.seccomp.syscalls[0].errnoRet" "$v is over 4094"
+		assert_clean
+	done
 }
 
 @test "seccomp: SCMP_ACT_KILL_PROCESS ends the workload with SIGSYS" {

@@ -432,7 +432,7 @@ test_errors(void)
 
 	prof_init(&p, SCMP_ACT_ALLOW_);
 	rule_errno(RULE(&p, SCMP_ACT_ERRNO_, "read"), 5000);
-	expect_error(&p, "errnoRet 5000", "5000 is over 4095");
+	expect_error(&p, "errnoRet 5000", "5000 is over 4094");
 
 	prof_init(&p, SCMP_ACT_ALLOW_);
 	r = RULE(&p, SCMP_ACT_ERRNO_, "read");
