@@ -10,20 +10,43 @@
 #include "tables.h"
 #include "seccomp/internal.h"
 
+/* Writes n in decimal. This runs for every syscall name of a profile on each start
+ * (the digest is the cache key), so it avoids printf's format parsing. */
+static void
+canon_num(FILE *f, size_t n)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	do
+		*--p = (char)('0' + n % 10);
+	while ((n /= 10));
+	fwrite_unlocked(p, 1, buf + sizeof(buf) - p, f);
+}
+
+/* "tag <len>:<s>\n" or "tag -\n": length-prefixed, so no content can be mistaken for
+ * structure. */
 static void
 canon_str(FILE *f, const char *tag, const char *s)
 {
-	/* length-prefixed, so no content can be mistaken for structure */
-	if (s)
-		fprintf(f, "%s %zu:%s\n", tag, strlen(s), s);
-	else
-		fprintf(f, "%s -\n", tag);
+	fputs_unlocked(tag, f);
+	if (!s) {
+		fputs_unlocked(" -\n", f);
+		return;
+	}
+	size_t len = strlen(s);
+	fputc_unlocked(' ', f);
+	canon_num(f, len);
+	fputc_unlocked(':', f);
+	fwrite_unlocked(s, 1, len, f);
+	fputc_unlocked('\n', f);
 }
 
 static void
 canon_strv(FILE *f, const char *tag, char *const *v, size_t n)
 {
-	fprintf(f, "%s %zu\n", tag, n);
+	fputs_unlocked(tag, f);
+	fputc_unlocked(' ', f);
+	canon_num(f, n);
+	fputc_unlocked('\n', f);
 	for (size_t i = 0; i < n; i++)
 		canon_str(f, "s", v[i]);
 }

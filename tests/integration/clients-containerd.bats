@@ -521,9 +521,10 @@ EOF
 	cmd=$(ctd_cmdline run --rm -t $(ctd_run_flags "$CID") "$CLIENT_IMAGE" "$CID" sh -c '
 		tty; [ -t 0 ] && [ -t 1 ] && echo stdio-is-tty
 		[ -c /dev/console ] && echo console-is-chardev
-		# ctr sends the window size right after start.
+		# ctr sends the window size right after start. (busybox stty size
+		# prints nothing, with status 0, when its stderr is /dev/null.)
 		i=0; while [ $i -lt 100 ]; do
-			s=$(stty size 2>/dev/null) && [ "$s" != "0 0" ] && break
+			s=$(stty size) && case $s in [1-9]*) break ;; esac
 			sleep 0.05; i=$((i + 1)); done
 		echo "size=$s"; exit 4')
 	run in_tty "$cmd"

@@ -69,7 +69,7 @@ EOF
 
 # argv_since_mark: the runtime command lines logged since the last argv_mark.
 argv_mark() {
-	ARGV_LINE=$(wc -l <"$CLIENT_DIR/argv.log" 2>/dev/null || echo 0)
+	ARGV_LINE=$({ wc -l <"$CLIENT_DIR/argv.log"; } 2>/dev/null || echo 0)
 }
 argv_since_mark() {
 	tail -n +"$((${ARGV_LINE:-0} + 1))" "$CLIENT_DIR/argv.log" 2>/dev/null || true
