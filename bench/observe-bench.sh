@@ -129,7 +129,7 @@ die() {
 # one VARIANT SYSCALL N: runs obsloop once; appends its rounds to $work/ns.VARIANT.SYSCALL
 # and checks the outcome (denied or not, the evidence's count).
 one() {
-	local v=$1 sc=$2 n=$3 out ev= last failed total st i
+	local v=$1 sc=$2 n=$3 out ev="" last failed total st
 	next_id
 	config "$([ "$v" = none ] && echo none || echo base)" /bin/obsloop "$sc" "$n" "$rounds"
 	case $v in
@@ -146,14 +146,14 @@ one() {
 		rt create --bundle "$work/bundle" --seccomp-mode=log --seccomp-recorder "$work/rec.sock" \
 			"$ID" >"$work/out" 2>"$work/err" || die "$v create failed: $(cat "$work/err")"
 		rt start "$ID" 2>"$work/err" || die "$v start failed: $(cat "$work/err")"
-		for i in $(seq 1 6000); do
+		for _ in $(seq 1 6000); do
 			st=$(rt state "$ID" | jq -r .status)
 			[ "$st" = stopped ] && break
 			sleep 0.01
 		done
 		[ "$st" = stopped ] || die "$v: container $ID did not stop"
 		rt delete "$ID" || die "$v delete failed"
-		for i in $(seq 1 500); do
+		for _ in $(seq 1 500); do
 			for ev in "$work/evidence/$ID".[0-9]*.json; do [ -s "$ev" ] && break 2; done
 			sleep 0.01
 		done
@@ -195,7 +195,7 @@ median() {
 "$STRAIT" seccomp recorder --socket "$work/rec.sock" --dir "$work/evidence" \
 	</dev/null >"$work/recorder.log" 2>&1 &
 recorder_pid=$!
-for i in $(seq 1 200); do
+for _ in $(seq 1 200); do
 	[ -S "$work/rec.sock" ] && break
 	kill -0 "$recorder_pid" 2>/dev/null || die "the recorder exited: $(cat "$work/recorder.log")"
 	sleep 0.01

@@ -280,7 +280,9 @@ main(int argc, char **argv)
 	int log_fd = -1;
 	if (log_path && (log_fd = open_log(log_path)) < 0)
 		return 1;
-	lc_log_setup(log_fd, fmt, true, debug);
+	/* As runc: with --log, warnings and debug go to that file only. Clients such as
+	 * podman read the runtime's stderr as its error message. */
+	lc_log_setup(log_fd, fmt, log_fd < 0, debug);
 	if (optind >= argc) {
 		usage(stderr);
 		return 1;

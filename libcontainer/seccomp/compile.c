@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "log.h"
 #include "tables.h"
 #include "seccomp/internal.h"
 
@@ -186,6 +187,11 @@ seccomp_spec_flags(const struct spec_seccomp *s, unsigned int *ret_flags, bool *
 }
 
 /* ---- the compiler ---- */
+struct name_ref {
+	const char *name;
+	size_t rule;
+};
+
 struct compiler {
 	const struct spec_seccomp *s;
 	scmp_filter_ctx ctx;
@@ -197,12 +203,15 @@ struct compiler {
 	char **unknown; /* NULL-terminated, first appearance order */
 	size_t n_unknown;
 	size_t n_rules;
+	struct name_ref *dropped; /* (rule, name) pairs overridden by a rule without conditions */
+	size_t n_dropped;
 	struct lc_err *err;
 };
 
 static void
 compiler_done(struct compiler *c)
 {
+	free(c->dropped);
 	if (c->ctx)
 		seccomp_release(c->ctx);
 	free(c->names);
@@ -310,6 +319,15 @@ rule_conditions(struct compiler *c, size_t i, struct scmp_arg_cmp *conds, bool *
 	return (int)r->n_args;
 }
 
+static bool
+is_dropped(const struct compiler *c, size_t rule, const char *name)
+{
+	for (size_t i = 0; i < c->n_dropped; i++)
+		if (c->dropped[i].rule == rule && c->dropped[i].name == name)
+			return true;
+	return false;
+}
+
 static int
 add_rule(struct compiler *c, size_t i)
 {
@@ -339,6 +357,8 @@ add_rule(struct compiler *c, size_t i)
 				return lc_err_set(c->err, ENOMEM, "linux.seccomp");
 			continue;
 		}
+		if (is_dropped(c, i, name))
+			continue;
 		/* A rule with the default action changes nothing, and libseccomp refuses
 		 * it (EACCES). Its names still count for the skew rule (bpf.c). */
 		if (act == c->default_act)
@@ -355,10 +375,6 @@ add_rule(struct compiler *c, size_t i)
 	return 0;
 }
 
-struct name_ref {
-	const char *name;
-	size_t rule;
-};
 
 static int
 name_ref_cmp(const void *a, const void *b)
@@ -377,18 +393,22 @@ rule_action(const struct spec_seccomp_rule *r)
 
 /* libseccomp lets a rule without conditions swallow, silently, every rule with
  * conditions for the same syscall, whatever the order and the actions: "ALLOW read"
- * plus "KILL_PROCESS read if fd == 5" compiles to ALLOW for every read. A profile that
- * asks for such an exception would run with less than it asked for, so a name in an
- * unconditional rule and in another rule with a different action is an error. */
+ * plus "KILL_PROCESS read if fd == 5" compiles to ALLOW for every read; of two rules
+ * without conditions it keeps the first. Real profiles rely on that (podman's stock
+ * profile allows setns and later denies it again), and runc runs them, so strait does
+ * the same but not silently: for a syscall named in a rule without conditions, the
+ * first such rule wins, every rule for it with another action is dropped, and one
+ * warning names them all (`strait seccomp check` reports them too). */
 static int
-check_conflicts(struct compiler *c)
+find_overridden(struct compiler *c)
 {
 	const struct spec_seccomp *s = c->s;
 	_cleanup_free_ struct name_ref *refs = NULL;
 	size_t n = 0;
 
 	refs = calloc(c->n_names ? c->n_names : 1, sizeof(*refs));
-	if (!refs)
+	c->dropped = calloc(c->n_names ? c->n_names : 1, sizeof(*c->dropped));
+	if (!refs || !c->dropped)
 		return lc_err_set(c->err, ENOMEM, "seccomp");
 	for (size_t i = 0; i < s->n_rules; i++)
 		for (size_t k = 0; k < s->rules[i].n_names; k++)
@@ -396,29 +416,35 @@ check_conflicts(struct compiler *c)
 	qsort(refs, n, sizeof(*refs), name_ref_cmp);
 	for (size_t g = 0, e; g < n; g = e) {
 		const struct spec_seccomp_rule *u = NULL;
-		size_t ui = 0;
 
 		for (e = g; e < n && strcmp(refs[e].name, refs[g].name) == 0; e++)
 			if (!u && s->rules[refs[e].rule].n_args == 0)
-				u = &s->rules[refs[e].rule], ui = refs[e].rule;
+				u = &s->rules[refs[e].rule];
 		for (size_t k = g; u && k < e; k++) {
 			const struct spec_seccomp_rule *r = &s->rules[refs[k].rule];
-			if (rule_action(r) == rule_action(u))
-				continue;
-			/* unknown names are skipped, not compiled: nothing to conflict */
-			if (seccomp_syscall_resolve_name(refs[k].name) == __NR_SCMP_ERROR)
-				break;
-			size_t a = ui < refs[k].rule ? ui : refs[k].rule, b = ui ^ refs[k].rule ^ a;
-			return lc_err_setx(c->err, EINVAL,
-					   "linux.seccomp.syscalls[%zu]: \"%s\": conflicts with "
-					   "syscalls[%zu]: another action for the same syscall, and a "
-					   "rule without argument conditions overrides any other "
-					   "(libseccomp keeps only that one); give both rules "
-					   "conditions (e.g. with SCMP_CMP_NE) or drop one",
-					   b, refs[k].name, a);
+			/* unknown names are skipped, not compiled: nothing to override */
+			if (rule_action(r) != rule_action(u) &&
+			    seccomp_syscall_resolve_name(refs[k].name) != __NR_SCMP_ERROR)
+				c->dropped[c->n_dropped++] = refs[k];
 		}
 	}
 	return 0;
+}
+
+static void
+warn_dropped(const struct compiler *c)
+{
+	char buf[1024] = "";
+	size_t len = 0;
+	for (size_t i = 0; i < c->n_dropped && len + 1 < sizeof(buf); i++) {
+		const struct spec_seccomp_rule *r = &c->s->rules[c->dropped[i].rule];
+		len += snprintf(buf + len, sizeof(buf) - len, "%ssyscalls[%zu] \"%s\" (%s%s)",
+				i ? ", " : "", c->dropped[i].rule, c->dropped[i].name,
+				table_seccomp_action_name(r->action), r->n_args ? " with conditions" : "");
+	}
+	if (c->n_dropped)
+		log_warn("linux.seccomp: rules dropped because the first rule without conditions "
+			 "for the same syscall decides it (as libseccomp and runc do): %s", buf);
 }
 
 static int
@@ -627,9 +653,10 @@ seccomp_compile(const struct spec_seccomp *s, bool fail_unknown, struct seccomp_
 	r = compiler_setup(&c);
 	if (r < 0)
 		return r;
-	r = check_conflicts(&c);
+	r = find_overridden(&c);
 	if (r < 0)
 		return r;
+	warn_dropped(&c);
 	for (size_t i = 0; i < s->n_rules; i++) {
 		r = add_rule(&c, i);
 		if (r < 0)

@@ -94,7 +94,7 @@ assert_recorded() {
 	shift
 	have=$(ev_syscalls "$f")
 	for n in "$@"; do
-		grep -qxF -- "$n" <<<"$have" || fail "$n is not in the evidence $f: $(echo $have)"
+		grep -qxF -- "$n" <<<"$have" || fail "$n is not in the evidence $f: $(xargs <<<"$have")"
 	done
 }
 

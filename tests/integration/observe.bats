@@ -431,6 +431,9 @@ $OBS_OK_OUTPUT"
 	# nothing of the handover or of strait's last steps
 	assert_not_recorded "$ev" sendmsg pidfd_getfd pidfd_open close_range seccomp \
 		capset capget setresuid setresgid setgroups
+	# and strait's binary is never named as a caller (its execve into the workload
+	# is made from outside the container's root)
+	assert_eq "$(jq -c '[.records[].executables[]] | unique' "$ev")" '["/bin/busybox"]'
 	# A base allowing exactly that: the evidence is empty (strait's own execve is
 	# allowed by it like the workload's, and nothing else of strait's is left).
 	generate "$gen" "$ev"
