@@ -16,10 +16,7 @@ open_container(const struct lc_global *g, const char *id, unsigned allowed, stru
 	       struct cgroup_mgr **ret_cg, struct lc_err *err)
 {
 	struct lc_state *st = NULL;
-	int r = lc_id_validate(id, err);
-	if (r < 0)
-		return r;
-	r = state_read(g->root, id, &st, err);
+	int r = container_load(g, id, &st, err);
 	if (r < 0)
 		return r;
 	enum ct_status status = container_status(g->root, st);

@@ -216,13 +216,18 @@ container_status(const char *root, const struct lc_state *st)
 }
 
 int
+container_load(const struct lc_global *g, const char *id, struct lc_state **ret,
+	       struct lc_err *err)
+{
+	int r = lc_id_validate(id, err);
+	return r < 0 ? r : state_read(g->root, id, ret, err);
+}
+
+int
 lc_container_state(const struct lc_global *g, const char *id, char **ret_json, struct lc_err *err)
 {
 	_cleanup_state_ struct lc_state *st = NULL;
-	int r = lc_id_validate(id, err);
-	if (r < 0)
-		return r;
-	r = state_read(g->root, id, &st, err);
+	int r = container_load(g, id, &st, err);
 	if (r < 0)
 		return r;
 	*ret_json = state_oci_json(st, container_status(g->root, st), true);
@@ -274,10 +279,7 @@ lc_container_kill(const struct lc_global *g, const char *id, int signo, bool all
 		  struct lc_err *err)
 {
 	_cleanup_state_ struct lc_state *st = NULL;
-	int r = lc_id_validate(id, err);
-	if (r < 0)
-		return r;
-	r = state_read(g->root, id, &st, err);
+	int r = container_load(g, id, &st, err);
 	if (r < 0)
 		return r;
 	enum ct_status status = state_status(g->root, st);
@@ -486,10 +488,7 @@ int
 lc_seccomp_status(const struct lc_global *g, const char *id, char **ret_json, struct lc_err *err)
 {
 	_cleanup_state_ struct lc_state *st = NULL;
-	int r = lc_id_validate(id, err);
-	if (r < 0)
-		return r;
-	r = state_read(g->root, id, &st, err);
+	int r = container_load(g, id, &st, err);
 	if (r < 0)
 		return r;
 	if (!st->seccomp_json)

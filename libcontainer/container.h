@@ -11,6 +11,9 @@
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
 
+/* Validates id and reads its state (errors name the container). */
+int container_load(const struct lc_global *g, const char *id, struct lc_state **ret,
+		   struct lc_err *err);
 /* The config.json saved at create (NULL when unreadable). */
 struct lc_spec *container_saved_spec(const char *root, const struct lc_state *st);
 int container_write_pid_file(const char *path, pid_t pid, struct lc_err *err);
