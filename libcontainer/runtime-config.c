@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include "config.h"
+#include "runtime-config.h"
 #include "error.h"
 
 struct enum_name {
