@@ -49,6 +49,9 @@ for i in 1 2 3; do echo "line $i" >>/tmp/data; done
 httpd -p 127.0.0.1:8080 -h /tmp/www
 wget -q -O /tmp/got http://127.0.0.1:8080/index.html
 cmp /tmp/got /tmp/www/index.html
+# wait until httpd's connection handler has exited, so that every run records all of
+# it (pidof lists the server, and the handler while it lives)
+while [ "$(pidof httpd | wc -w)" -gt 1 ]; do :; done
 if [ -n "${OBS_EXTRA:-}" ]; then
 	if mkfifo /tmp/fifo 2>/tmp/fifo.err; then
 		echo "mkfifo: ok"

@@ -160,7 +160,7 @@ $OBS_OK_OUTPUT"
 	runq "$RUNTIME" seccomp diff "$gen1" "$gen"
 	[ "$status" = 1 ] || fail "diff: status $status: $output $stderr"
 	assert_has_line "$output" "only in B: SCMP_ARCH_X86_64 mknodat: SCMP_ACT_ERRNO(EPERM) vs SCMP_ACT_ALLOW"
-	echo "$output" >&2; 	assert_eq "$(grep -c '^only in' <<<"$output")" 1
+	assert_eq "$(grep -c '^only in' <<<"$output")" 1 "diff: $output"
 }
 
 @test "proof 5: the same flow through create/start with the recorder agent" {
