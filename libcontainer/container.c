@@ -191,8 +191,13 @@ lc_container_start(const struct lc_global *g, const char *id, struct lc_err *err
 	dir = state_dir(g->root, id);
 	struct fifo_wait w;
 	r = release_fifo(dir, st, &w, true, err);
-	if (r == 1)
+	if (r == 1) {
 		r = hand_to_agent(g->root, st, &w, err);
+		/* Without a recorder holding its listener the process would wait in execve
+		 * forever: it must not run unrecorded, so it is stopped. */
+		if (r < 0)
+			kill(st->pid, SIGKILL);
+	}
 	closep(&w.fd);
 	if (r < 0)
 		return r;

@@ -222,7 +222,7 @@ load_seccomp(struct container_ctx *ctx, const char *notify_msg, int fifo, struct
 		 * runtime learns the fd number the listener will get (the lowest free one)
 		 * through exec.fifo now, and takes it with pidfd_getfd after the load; execve
 		 * is notified by the twin and waits there until the recorder holds it. */
-		want = fcntl(fifo, F_DUPFD_CLOEXEC, 0);
+		want = fcntl(ctx->sync_fd, F_DUPFD_CLOEXEC, 0); /* exec has no fifo */
 		if (want < 0)
 			return lc_err_set(err, errno, "seccomp: reserve listener fd");
 		close(want);

@@ -313,10 +313,9 @@ status_field() {
 		echo $? >"$rc"
 	) 3>&- &
 	sleep 0.5
-	# Not refused.
-	if [ -e "$rc" ]; then
-		[ "$(cat "$rc")" = 0 ] || fail "--ignore-paused refused: $(cat "$out")"
-	fi
+	# Not refused, and held: the process is in the frozen cgroup until resume.
+	[ ! -e "$rc" ] || fail "exec --ignore-paused ended ($(cat "$rc")) while paused: $(cat "$out")"
+	[ ! -s "$out" ] || fail "the exec'd process ran while paused: $(cat "$out")"
 	runtime resume "$CID"
 	wait_file "$rc" 20
 	wait

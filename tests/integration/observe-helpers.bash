@@ -13,7 +13,8 @@ OBS_EMPTY_PROFILE='{"defaultAction": "SCMP_ACT_ERRNO",
 
 # What the workload prints when every step worked.
 OBS_OK_OUTPUT='workload: ok
-hello from observe'
+hello from observe
+hello from cgi'
 
 obs_setup() {
 	common_setup
@@ -34,23 +35,36 @@ obs_teardown() {
 	common_teardown
 }
 
-# obs_install_workload BUNDLE: writes the proof workload to BUNDLE/rootfs/work.sh.
+# obs_install_workload BUNDLE: writes the proof workload to BUNDLE/rootfs/work.sh and
+# its CGI to BUNDLE/rootfs/www/cgi-bin/slow.
 obs_install_workload() {
+	mkdir -p "$1/rootfs/www/cgi-bin"
+	# It sends its headers at once and its body 0.1 s later, so that wget always
+	# waits for the body (poll). With a static page wget only polls when the body has
+	# not arrived yet, which one recording may see and the next run need.
+	cat >"$1/rootfs/www/cgi-bin/slow" <<'EOF'
+#!/bin/sh
+echo "Content-Type: text/plain"
+echo
+sleep 0.1
+echo "hello from cgi"
+EOF
 	cat >"$1/rootfs/work.sh" <<'EOF'
 #!/bin/sh
 # file I/O, fork + exec, an HTTP server on loopback fetched with wget
 set -e
-mkdir -p /tmp/www
-echo "hello from observe" >/tmp/www/index.html
-for i in 1 2 3; do echo "line $i" >>/tmp/data; done
-/bin/cat /tmp/data >/tmp/data.copy
-[ "$(wc -l </tmp/data.copy)" -eq 3 ]
+echo "hello from observe" >/www/index.html
+mkdir /tmp/work
+for i in 1 2 3; do echo "line $i" >>/tmp/work/data; done
+/bin/cat /tmp/work/data >/tmp/work/data.copy
+[ "$(wc -l </tmp/work/data.copy)" -eq 3 ]
 # httpd binds before it daemonizes, so the server is up when it returns
-httpd -p 127.0.0.1:8080 -h /tmp/www
+httpd -p 127.0.0.1:8080 -h /www
 wget -q -O /tmp/got http://127.0.0.1:8080/index.html
-cmp /tmp/got /tmp/www/index.html
-# wait until httpd's connection handler has exited, so that every run records all of
-# it (pidof lists the server, and the handler while it lives)
+cmp /tmp/got /www/index.html
+wget -q -O /tmp/cgi http://127.0.0.1:8080/cgi-bin/slow
+# wait until httpd's connection handlers have exited, so that every run records all
+# of them (pidof lists the server, and a handler while it lives)
 while [ "$(pidof httpd | wc -w)" -gt 1 ]; do :; done
 if [ -n "${OBS_EXTRA:-}" ]; then
 	if mkfifo /tmp/fifo 2>/tmp/fifo.err; then
@@ -61,9 +75,9 @@ if [ -n "${OBS_EXTRA:-}" ]; then
 	fi
 fi
 echo "workload: ok"
-cat /tmp/got
+cat /tmp/got /tmp/cgi
 EOF
-	chmod 755 "$1/rootfs/work.sh"
+	chmod 755 "$1/rootfs/work.sh" "$1/rootfs/www/cgi-bin/slow"
 }
 
 # obs_reset_rootfs: removes what a previous run of the workload left in /tmp.

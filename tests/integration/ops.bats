@@ -195,8 +195,9 @@ blkio_weight_file() {
 @test "update with runc's flags writes the cgroup files" {
 	requires cgroup_v1
 	start_sleeping
+	# runc 1.1.5 spells it --cpu-share; strait takes that and --cpu-shares.
 	run --separate-stderr runtime update --memory 64M --memory-reservation 32M \
-		--memory-swap 128M --cpu-shares 512 --cpu-quota 50000 --cpu-period 100000 \
+		--memory-swap 128M --cpu-share 512 --cpu-quota 50000 --cpu-period 100000 \
 		--cpuset-cpus 0 --cpuset-mems 0 --pids-limit 20 --blkio-weight 300 "$CID"
 	[ "$status" -eq 0 ] || fail "$stderr"
 	assert_eq "$(cg_read memory memory.limit_in_bytes)" 67108864
@@ -221,6 +222,14 @@ blkio_weight_file() {
 	assert_eq "$(cg_read pids pids.max)" 30
 	assert_eq "$(cg_read memory memory.limit_in_bytes)" 100663296
 	assert_eq "$(cg_read cpu cpu.shares)" 512
+	if is_strait; then
+		run --separate-stderr runtime update --cpu-shares 768 "$CID"
+		[ "$status" -eq 0 ] || fail "$stderr"
+		assert_eq "$(cg_read cpu cpu.shares)" 768
+		run --separate-stderr runtime update --cpu-shares=640 "$CID"
+		[ "$status" -eq 0 ] || fail "$stderr"
+		assert_eq "$(cg_read cpu cpu.shares)" 640
+	fi
 	# The limit holds for the running container: more pids than allowed fail.
 	run --separate-stderr runtime exec "$CID" /bin/probe forks 40
 	assert_contains "$output" "error=EAGAIN"
@@ -309,6 +318,12 @@ blkio_weight_file() {
 		fail "unexpected stats: $output"
 	# pids.current counts the exec'd sleeper: it agrees with the cgroup.
 	assert_eq "$(jq .data.pids.current <<<"$output")" "$(cg_read pids pids.current)"
+	# Limits set by update show up.
+	runtime update --pids-limit 20 --memory 64M "$CID"
+	run --separate-stderr runtime events --stats "$CID"
+	[ "$status" -eq 0 ] || fail "$stderr"
+	jq -e '.data.pids.limit == 20 and .data.memory.usage.limit == 67108864' <<<"$output" \
+		>/dev/null || fail "limits not in stats: $output"
 	run --separate-stderr runtime events --stats "no-such-$CID"
 	assert_error "no-such-$CID"
 }
@@ -316,27 +331,38 @@ blkio_weight_file() {
 @test "events --interval streams stats and ends when the container stops" {
 	requires cgroup_v1
 	start_sleeping
-	local ev=$BATS_TEST_TMPDIR/events.out rc=$BATS_TEST_TMPDIR/events.rc n=0
+	local ev=$BATS_TEST_TMPDIR/events.out evpid n=0
 	: >"$ev"
-	(
-		runtime events --interval 100ms "$CID" >"$ev" 2>"$ev.err"
-		echo $? >"$rc"
-	) 3>&- &
-	while [ "$(wc -l <"$ev")" -lt 3 ] && [ $n -lt 100 ]; do
+	STRAIT_TEST_MARK=$MARK "$RUNTIME" --root "$ROOT" events --interval 100ms "$CID" \
+		</dev/null >"$ev" 2>"$ev.err" 3>&- &
+	evpid=$!
+	# 100ms, not the 5 s default: 5 events well within 3 s.
+	while [ "$(wc -l <"$ev")" -lt 5 ] && [ $n -lt 60 ]; do
 		sleep 0.05
 		n=$((n + 1))
 	done
-	[ "$(wc -l <"$ev")" -ge 3 ] || fail "fewer than 3 events in 5 s: $(cat "$ev" "$ev.err")"
+	[ "$(wc -l <"$ev")" -ge 5 ] || fail "fewer than 5 events in 3 s: $(cat "$ev" "$ev.err")"
 	local line
 	while read -r line; do
 		jq -e --arg id "$CID" '.type == "stats" and .id == $id and .data.pids.current >= 1' \
 			<<<"$line" >/dev/null || fail "bad event: $line"
 	done <"$ev"
-	[ ! -e "$rc" ] || fail "events exited early: $(cat "$rc") $(cat "$ev.err")"
+	kill -0 "$evpid" 2>/dev/null || fail "events exited early: $(cat "$ev.err")"
 	runtime kill "$CID" KILL
 	wait_status "$CID" stopped
-	wait_file "$rc" 10 || fail "events did not stop with the container"
-	wait
+	n=0
+	while kill -0 "$evpid" 2>/dev/null && [ $n -lt 100 ]; do
+		sleep 0.05
+		n=$((n + 1))
+	done
+	if kill -0 "$evpid" 2>/dev/null; then
+		kill -KILL "$evpid"
+		wait "$evpid" || true
+		# runc 1.1.5 keeps polling (and logging errors) after the container stopped.
+		is_strait || [ -n "${STRAIT_ONLY_RUN:-}" ] || return 0
+		fail "events did not stop within 5 s of the container stopping"
+	fi
+	wait "$evpid" || true
 }
 
 @test "events: a bad interval is one error line" {
@@ -416,6 +442,8 @@ blkio_weight_file() {
 	[ -s "$log" ] || fail "nothing in $log"
 	local line
 	line=$(grep '"error"' "$log" | tail -n1)
+	# runc's message does not name the container ("container does not exist").
+	is_strait || id=
 	jq -e --arg id "$id" '.level == "error" and (.msg | contains($id)) and
 		(.time | type == "string" and length > 0)' <<<"$line" >/dev/null ||
 		fail "log: $(cat "$log")"
@@ -431,6 +459,8 @@ blkio_weight_file() {
 
 @test "global options in --flag=value form: --root=, --log=, --log-format=" {
 	local root=$BATS_TEST_TMPDIR/eqroot log=$BATS_TEST_TMPDIR/eq.log
+	# teardown cleans up $ROOT.
+	ROOT=$root
 	set_args /bin/probe sleep
 	runq env STRAIT_TEST_MARK="$MARK" "$RUNTIME" --root="$root" --log="$log" --log-format=json \
 		run -d --bundle="$BUNDLE" --pid-file="$BATS_TEST_TMPDIR/eq.pid" "$CID"
@@ -443,7 +473,9 @@ blkio_weight_file() {
 	run --separate-stderr "$RUNTIME" --root="$root" --log="$log" --log-format=json \
 		state "no-such-$CID"
 	[ "$status" -ne 0 ]
-	grep '"error"' "$log" | tail -n1 | jq -e --arg id "no-such-$CID" \
+	local needle=no-such-$CID
+	is_strait || needle=exist
+	grep '"error"' "$log" | tail -n1 | jq -e --arg id "$needle" \
 		'.level == "error" and (.msg | contains($id))' >/dev/null || fail "log: $(cat "$log")"
 	run --separate-stderr "$RUNTIME" --root="$root" delete --force "$CID"
 	[ "$status" -eq 0 ] || fail "$stderr"
