@@ -234,12 +234,20 @@ evidence_load(const char *path, struct evidence_doc **ret, struct lc_err *err)
 	if (!recs || json_type(recs) != JSON_ARRAY)
 		return lc_err_setx(err, EINVAL, "%s: records: expected an array", path);
 	n = json_len(recs);
-	if (!(d->records = calloc(n ? n : 1, sizeof(*d->records))))
+	/* strait's own calls after the twin's load (noNewPrivileges=false) come after the
+	 * workload's, flagged: a profile needs them to be enforceable. */
+	const struct json_val *rt = json_get(root, "runtimeRecords");
+	size_t m = rt && json_type(rt) == JSON_ARRAY ? json_len(rt) : 0;
+	if (!(d->records = calloc(n + m ? n + m : 1, sizeof(*d->records))))
 		return lc_err_set(err, ENOMEM, "%s", path);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n + m; i++) {
+		bool own = i >= n;
 		d->n_records++;
-		if ((q = load_record(path, json_at(recs, i), i, &d->records[i], err)) < 0)
+		q = load_record(path, json_at(own ? rt : recs, own ? i - n : i), own ? i - n : i,
+				&d->records[i], err);
+		if (q < 0)
 			return q;
+		d->records[i].by_runtime = own;
 	}
 	*ret = TAKE_PTR(d);
 	return 0;

@@ -33,6 +33,7 @@
  * file says how many) instead of growing without bound. */
 #define EVIDENCE_MAX_RECORDS 8192
 #define EVIDENCE_MAX_EXES 16
+#define EVIDENCE_MAX_RUNTIME 16
 
 struct ev_record {
 	uint32_t arch; /* seccomp_data.arch */
@@ -52,6 +53,10 @@ struct evidence {
 	uint32_t *index; /* open addressing: record index + 1, 0 = empty */
 	size_t n_index;	 /* a power of two, > 2 * n_recs */
 	uint64_t dropped;
+	/* strait's own calls after loading the twin (noNewPrivileges=false): a handful of
+	 * identity syscalls, kept apart from the workload's records */
+	struct ev_record rt[EVIDENCE_MAX_RUNTIME];
+	size_t n_rt;
 };
 
 /* ---- architectures: seccomp_data.arch <-> OCI name <-> libseccomp token ---- */
@@ -325,6 +330,37 @@ record_hit(struct evidence *ev, uint32_t arch, int nr, uint32_t ret, const char 
 		r->n_exes++;
 }
 
+/* A call made by strait itself (the process image is still strait's): kept apart. */
+static void
+runtime_hit(struct evidence *ev, uint32_t arch, int nr, uint32_t ret)
+{
+	struct timespec now;
+	struct ev_record *r = NULL;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	for (size_t i = 0; i < ev->n_rt && !r; i++)
+		if (ev->rt[i].arch == arch && ev->rt[i].nr == nr && ret_key(ev->rt[i].ret) == ret_key(ret))
+			r = &ev->rt[i];
+	if (!r && ev->n_rt < EVIDENCE_MAX_RUNTIME) {
+		r = &ev->rt[ev->n_rt++];
+		*r = (struct ev_record){ .arch = arch, .nr = nr, .ret = ret, .first = now };
+	}
+	if (r) {
+		r->count++;
+		r->last = now;
+	}
+}
+
+static bool
+is_exec_syscall(uint32_t arch, int nr)
+{
+	const struct arch_name *a = arch_lookup(arch, nr);
+	if (!a)
+		return false;
+	return nr == seccomp_syscall_resolve_name_arch(a->token, "execve") ||
+	       nr == seccomp_syscall_resolve_name_arch(a->token, "execveat");
+}
+
 /* ---- notifications ---- */
 static long
 sys_seccomp(unsigned int op, unsigned int flags, void *arg)
@@ -454,15 +490,25 @@ evidence_handle(struct evidence *ev, int notify_fd, const struct seccomp_prog *b
 	/* The pid may have been reused between the syscall and readlink: the name is
 	 * trusted only when the notification is still alive afterwards, which pins the
 	 * target (it waits in the kernel for our answer). */
+	char procexe[64];
+	snprintf(procexe, sizeof(procexe), "/proc/%d/exe", (int)req->pid);
+	bool by_runtime = req->pid > 0 && is_runtime_binary(procexe);
 	have_exe = pid_exe((pid_t)req->pid, exe, sizeof(exe));
-	if (have_exe && ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0)
-		have_exe = false;
+	if ((have_exe || by_runtime) && ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0)
+		have_exe = by_runtime = false;
 
 	uint64_t args[6];
 	for (size_t i = 0; i < 6; i++)
 		args[i] = req->data.args[i];
 	uint32_t ret = seccomp_prog_eval(base, req->data.arch, req->data.nr, args);
-	if ((ret & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_ALLOW)
+	/* Before its execve the process is still strait: what it calls then is strait's
+	 * own (identity changes with noNewPrivileges=false), kept apart; the execve is the
+	 * workload's entrypoint and is the workload's record. */
+	if ((ret & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ALLOW)
+		;
+	else if (by_runtime && !is_exec_syscall(req->data.arch, req->data.nr))
+		runtime_hit(ev, req->data.arch, req->data.nr, ret);
+	else
 		record_hit(ev, req->data.arch, req->data.nr, ret, have_exe ? exe : NULL);
 
 	r = notif_continue(notify_fd, req->id, resp_size);
@@ -569,39 +615,58 @@ gen_header(struct json_gen *g, const struct evidence *ev)
 	json_gen_uint(g, ev->dropped);
 }
 
+/* Sorted records of one table, with names resolved (names malloc'd, freed by caller). */
+static int
+sorted_records(const struct ev_record *recs, size_t n, struct sorted_rec *s)
+{
+	for (size_t i = 0; i < n; i++) {
+		s[i].r = &recs[i];
+		s[i].arch = arch_name(recs[i].arch, recs[i].nr, s[i].archbuf);
+		s[i].name = syscall_name(recs[i].arch, recs[i].nr);
+		if (!s[i].name)
+			return -ENOMEM;
+	}
+	qsort(s, n, sizeof(*s), sorted_cmp);
+	return 0;
+}
+
+static void
+gen_records(struct json_gen *g, const char *key, const struct sorted_rec *s, size_t n)
+{
+	json_gen_key(g, key);
+	json_gen_arr_open(g);
+	for (size_t i = 0; i < n; i++)
+		gen_record(g, &s[i]);
+	json_gen_arr_close(g);
+}
+
 static int
 evidence_json(const struct evidence *ev, char **ret_text, size_t *ret_len)
 {
-	_cleanup_free_ struct sorted_rec *s = calloc(ev->n_recs + 1, sizeof(*s));
+	_cleanup_free_ struct sorted_rec *s = calloc(ev->n_recs + ev->n_rt + 1, sizeof(*s));
+	struct sorted_rec *rt = s ? s + ev->n_recs : NULL;
 	struct json_gen *g;
-	int r = 0;
+	int r;
 
 	if (!s)
 		return -ENOMEM;
-	for (size_t i = 0; i < ev->n_recs; i++) {
-		s[i].r = &ev->recs[i];
-		s[i].arch = arch_name(ev->recs[i].arch, ev->recs[i].nr, s[i].archbuf);
-		s[i].name = syscall_name(ev->recs[i].arch, ev->recs[i].nr);
-		if (!s[i].name)
-			r = -ENOMEM;
-	}
+	r = sorted_records(ev->recs, ev->n_recs, s);
+	if (r >= 0)
+		r = sorted_records(ev->rt, ev->n_rt, rt);
 	g = r < 0 ? NULL : json_gen_new(true);
 	if (g) {
-		qsort(s, ev->n_recs, sizeof(*s), sorted_cmp);
 		json_gen_obj_open(g);
 		gen_header(g, ev);
-		json_gen_key(g, "records");
-		json_gen_arr_open(g);
-		for (size_t i = 0; i < ev->n_recs; i++)
-			gen_record(g, &s[i]);
-		json_gen_arr_close(g);
+		gen_records(g, "records", s, ev->n_recs);
+		/* strait's own calls under the twin (docs/seccomp-evidence.md) */
+		gen_records(g, "runtimeRecords", rt, ev->n_rt);
 		json_gen_obj_close(g);
 		r = json_gen_finish(g, ret_text, ret_len);
 		json_gen_free(g);
-	} else if (r == 0) {
+	} else if (r >= 0) {
 		r = -ENOMEM;
 	}
-	for (size_t i = 0; i < ev->n_recs; i++)
+	for (size_t i = 0; i < ev->n_recs + ev->n_rt; i++)
 		free(s[i].name);
 	return r;
 }

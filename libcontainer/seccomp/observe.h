@@ -77,6 +77,7 @@ struct evidence_record {
 	char *first, *last;  /* RFC 3339 UTC, as written */
 	char **executables;  /* NULL-terminated, never NULL */
 	size_t n_executables;
+	bool by_runtime;     /* from "runtimeRecords": strait's own call, not the workload's */
 };
 
 /* A whole evidence file; every string is owned by the doc (NULL when absent). */

@@ -51,12 +51,16 @@ static const char *const after_load_privs[] = { "prctl",  "setgroups", "setresgi
 static int
 check_after_load(const struct seccomp_decision *d, const struct lc_spec *s, struct lc_err *err)
 {
-	const struct seccomp_prog *judge = d->base ? d->base : d->prog;
+	/* Observe mode blocks nothing: what the base would refuse of these is recorded
+	 * (strait's own identity calls apart, as runtimeRecords; the entrypoint execve as
+	 * the workload's first call), so that a generated profile is enforceable. */
+	if (d->base)
+		return 0;
+	const struct seccomp_prog *judge = d->prog;
 	const char *const *list = s->process.no_new_privileges ? after_load_nnp : after_load_privs;
 	for (; *list; list++) {
-		/* In observe mode execve is the workload's first syscall: recorded, not
-		 * refused. strait's own identity syscalls must still pass the base. */
-		if (d->base && !strcmp(*list, "execve"))
+		/* umask is only called when process.user.umask is set */
+		if (!strcmp(*list, "umask") && !s->process.user.has_umask)
 			continue;
 		int r = seccomp_prog_check_syscall(judge, *list, NULL, err);
 		if (r < 0)

@@ -256,6 +256,48 @@ blkio_weight_file() {
 	fi
 }
 
+@test "update --resources -: the whole linux.resources object the shim sends" {
+	requires cgroup_v1
+	start_sleeping
+	# devices are not updated; empty cpus/mems mean "unchanged".
+	run --separate-stderr rt_stdin update --resources - "$CID" <<-'EOF'
+		{"devices": [{"allow": false, "access": "rwm"}],
+		 "memory": {"limit": 268435456, "swap": 268435456},
+		 "cpu": {"shares": 2, "period": 100000, "cpus": "", "mems": ""},
+		 "hugepageLimits": [], "blockIO": {}}
+	EOF
+	[ "$status" -eq 0 ] || fail "$stderr"
+	assert_eq "$(cg_read memory memory.limit_in_bytes)" 268435456
+	if [ -e "$(cg_dir memory)/memory.memsw.limit_in_bytes" ]; then
+		assert_eq "$(cg_read memory memory.memsw.limit_in_bytes)" 268435456
+	fi
+	assert_eq "$(cg_read cpu cpu.shares)" 2
+	assert_eq "$(cg_read cpuset cpuset.cpus)" "$(cat /sys/fs/cgroup/cpuset/cpuset.cpus)"
+}
+
+@test "update: memory and swap go up and down in the right order; -1 is unlimited" {
+	requires cgroup_v1
+	[ -e /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes ] || skip "no swap accounting"
+	start_sleeping
+	local m s
+	for m in "64M 128M 67108864 134217728" "256M 512M 268435456 536870912" \
+		"32M 48M 33554432 50331648"; do
+		set -- $m
+		run --separate-stderr runtime update --memory "$1" --memory-swap "$2" "$CID"
+		[ "$status" -eq 0 ] || fail "update --memory $1 --memory-swap $2: $stderr"
+		assert_eq "$(cg_read memory memory.limit_in_bytes)" "$3"
+		assert_eq "$(cg_read memory memory.memsw.limit_in_bytes)" "$4"
+	done
+	run --separate-stderr runtime update --memory -1 --memory-swap -1 --pids-limit 9 "$CID"
+	[ "$status" -eq 0 ] || fail "$stderr"
+	m=$(cg_read memory memory.limit_in_bytes)
+	s=$(cg_read memory memory.memsw.limit_in_bytes)
+	[ "$m" -gt 1000000000000 ] && [ "$s" -gt 1000000000000 ] || fail "not unlimited: $m $s"
+	run --separate-stderr runtime update --pids-limit -1 "$CID"
+	[ "$status" -eq 0 ] || fail "$stderr"
+	assert_eq "$(cg_read pids pids.max)" max
+}
+
 @test "update --resources FILE, and -r" {
 	requires cgroup_v1
 	start_sleeping
