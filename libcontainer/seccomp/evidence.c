@@ -351,14 +351,19 @@ runtime_hit(struct evidence *ev, uint32_t arch, int nr, uint32_t ret)
 	}
 }
 
+/* The calls strait itself makes after loading the filter (docs/seccomp.md): made by
+ * the process while its image is still strait's, they are strait's own. Anything else
+ * from that image (execve of the entrypoint above all) is the workload's. */
 static bool
-is_exec_syscall(uint32_t arch, int nr)
+is_runtime_syscall(uint32_t arch, int nr)
 {
+	static const char *const own[] = { "prctl",  "setgroups", "setresgid", "setresuid",
+					   "capget", "capset",    "umask",     "sendmsg" };
 	const struct arch_name *a = arch_lookup(arch, nr);
-	if (!a)
-		return false;
-	return nr == seccomp_syscall_resolve_name_arch(a->token, "execve") ||
-	       nr == seccomp_syscall_resolve_name_arch(a->token, "execveat");
+	for (size_t i = 0; a && i < ARRAY_SIZE(own); i++)
+		if (nr == seccomp_syscall_resolve_name_arch(a->token, own[i]))
+			return true;
+	return false;
 }
 
 /* ---- notifications ---- */
@@ -506,7 +511,7 @@ evidence_handle(struct evidence *ev, int notify_fd, const struct seccomp_prog *b
 	 * workload's entrypoint and is the workload's record. */
 	if ((ret & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ALLOW)
 		;
-	else if (by_runtime && !is_exec_syscall(req->data.arch, req->data.nr))
+	else if (by_runtime && is_runtime_syscall(req->data.arch, req->data.nr))
 		runtime_hit(ev, req->data.arch, req->data.nr, ret);
 	else
 		record_hit(ev, req->data.arch, req->data.nr, ret, have_exe ? exe : NULL);

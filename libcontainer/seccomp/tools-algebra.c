@@ -413,7 +413,8 @@ write_rules(struct merge *m, struct spec_seccomp *out)
 
 	if (!names)
 		return -ENOMEM;
-	qsort(m->uncond, m->n_uncond, sizeof(*m->uncond), uncond_cmp);
+	if (m->n_uncond)
+		qsort(m->uncond, m->n_uncond, sizeof(*m->uncond), uncond_cmp);
 	for (size_t g = 0, e; r >= 0 && g < m->n_uncond; g = e) {
 		size_t k = 0;
 		for (e = g; e < m->n_uncond && tools_act_eq(m->uncond[e].act, m->uncond[g].act); e++)

@@ -61,7 +61,7 @@ check_errno(struct check *c, const char *field, enum seccomp_action a, bool has,
 		finding(c, LVL_ERROR, "%s: %s takes no errno (only SCMP_ACT_ERRNO and SCMP_ACT_TRACE do)",
 			field, name);
 	else if (e > SECCOMP_MAX_ERRNO)
-		finding(c, LVL_ERROR, "%s: %u is over %u, the largest errno the kernel returns",
+		finding(c, LVL_ERROR, "%s: %u is over %u, the largest errno libseccomp accepts",
 			field, e, SECCOMP_MAX_ERRNO);
 	else if (e == 0 && a == SCMP_ACT_ERRNO_)
 		finding(c, LVL_WARNING,

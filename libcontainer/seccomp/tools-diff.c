@@ -109,8 +109,10 @@ sorted_set(char *const *v, size_t n, size_t *ret_n)
 
 	if (!s)
 		return NULL;
-	memcpy(s, v, n * sizeof(*s));
-	qsort(s, n, sizeof(*s), strp_cmp);
+	if (n) {
+		memcpy(s, v, n * sizeof(*s));
+		qsort(s, n, sizeof(*s), strp_cmp);
+	}
 	for (size_t i = 0; i < n; i++)
 		if (!out || strcmp(s[out - 1], s[i]) != 0)
 			s[out++] = s[i];

@@ -95,9 +95,16 @@ status_field() {
 	rexec --cwd /tmp "$CID" /bin/probe cwd
 	[ "$status" -eq 0 ] || fail "$stderr"
 	assert_eq "$output" /tmp
-	# A relative cwd is refused (as in config.json).
-	rexec --cwd no-slash "$CID" /bin/probe cwd
-	assert_error
+	# A relative cwd is refused as in config.json, even when it exists from the root.
+	rexec --cwd tmp "$CID" /bin/probe cwd
+	assert_error tmp
+	local p=$BATS_TEST_TMPDIR/process.json
+	jq -n '{args: ["/bin/probe", "cwd"], cwd: "tmp", user: {uid: 0, gid: 0}}' >"$p"
+	rexec --process "$p" "$CID"
+	assert_error tmp
+	# A cwd that does not exist in the container fails the exec.
+	rexec --cwd /no/such/dir "$CID" /bin/probe cwd
+	assert_error /no/such/dir
 }
 
 @test "exec -u/--user uid:gid, uid alone, and --additional-gids" {

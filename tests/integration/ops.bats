@@ -282,6 +282,7 @@ blkio_weight_file() {
 	local m s
 	for m in "64M 128M 67108864 134217728" "256M 512M 268435456 536870912" \
 		"32M 48M 33554432 50331648"; do
+		# shellcheck disable=SC2086
 		set -- $m
 		run --separate-stderr runtime update --memory "$1" --memory-swap "$2" "$CID"
 		[ "$status" -eq 0 ] || fail "update --memory $1 --memory-swap $2: $stderr"
@@ -460,7 +461,8 @@ blkio_weight_file() {
 	start_sleeping
 	runtime pause "$CID"
 	run --separate-stderr runtime delete "$CID"
-	assert_error "$CID"
+	# The error names the state the container is in.
+	assert_error "$CID" paused
 	assert_eq "$(state_field "$CID" status)" paused
 }
 

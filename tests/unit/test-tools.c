@@ -949,7 +949,7 @@ test_check_lint(void)
 		  "\"/run/l.sock\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"}]}");
 	CAPTURE(text, r, tools_check(s, NULL, NULL, 0, cap, &err));
 	is_str(text,
-	       "error: defaultErrnoRet: 5000 is over 4095, the largest errno the kernel returns\n"
+	       "error: defaultErrnoRet: 5000 is over 4094, the largest errno libseccomp accepts\n"
 	       "warning: listenerPath: set, but no rule uses SCMP_ACT_NOTIFY: the listener gets "
 	       "nothing to decide\n"
 	       "summary: 1 error, 1 warning, 0 notes\n",
