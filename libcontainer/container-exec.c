@@ -100,9 +100,18 @@ process_from_opts(const struct spec_process *base, const struct lc_exec_opts *o,
 	p->rlimits = p->n_rlimits ? malloc(p->n_rlimits * sizeof(*p->rlimits)) : NULL;
 	if (p->rlimits)
 		memcpy(p->rlimits, base->rlimits, p->n_rlimits * sizeof(*p->rlimits));
+	/* The container's additionalGids are kept, as runc does; --additional-gids adds. */
 	p->user.additional_gids = NULL;
 	p->user.n_additional_gids = 0;
 	p->user.username = NULL;
+	if (base->user.n_additional_gids) {
+		p->user.additional_gids = malloc(base->user.n_additional_gids * sizeof(gid_t));
+		if (!p->user.additional_gids)
+			return lc_err_set(err, ENOMEM, "exec");
+		memcpy(p->user.additional_gids, base->user.additional_gids,
+		       base->user.n_additional_gids * sizeof(gid_t));
+		p->user.n_additional_gids = base->user.n_additional_gids;
+	}
 	p->apparmor_profile = base->apparmor_profile ? strdup(base->apparmor_profile) : NULL;
 	p->selinux_label = base->selinux_label ? strdup(base->selinux_label) : NULL;
 	if (!p->args || !p->env || !p->cwd)
@@ -157,11 +166,19 @@ exec_process(const struct lc_spec *s, const struct lc_exec_opts *o, struct spec_
 		int r = read_file(o->process_file, &buf, &len, err);
 		if (r < 0)
 			return r;
-		return spec_parse_process(buf, len, o->process_file, p, err);
+		r = spec_parse_process(buf, len, o->process_file, p, err);
+		if (r >= 0 && (!p->cwd || p->cwd[0] != '/'))
+			return lc_err_setx(err, EINVAL, "%s: cwd: \"%s\" is not an absolute path",
+					   o->process_file, p->cwd ? p->cwd : "");
+		return r;
 	}
 	if (!o->args || !o->args[0])
 		return lc_err_setx(err, EINVAL, "exec: no command given (and no --process)");
-	return process_from_opts(&s->process, o, p, err);
+	int r = process_from_opts(&s->process, o, p, err);
+	/* As in config.json: a relative cwd is refused, never resolved from somewhere. */
+	if (r >= 0 && p->cwd[0] != '/')
+		return lc_err_setx(err, EINVAL, "exec: --cwd \"%s\": not an absolute path", p->cwd);
+	return r;
 }
 
 /* Turns every namespace of the container into a join of the init process's. */

@@ -367,7 +367,7 @@ lc_container_delete(const struct lc_global *g, const char *id, bool force, struc
 		return 0;
 	if (r < 0)
 		return r;
-	enum ct_status status = state_status(g->root, st);
+	enum ct_status status = container_status(g->root, st);
 	/* A created container never ran user code: deleting it is always allowed. */
 	if (!force && status != ST_STOPPED && status != ST_CREATED)
 		return lc_err_setx(err, EBUSY,

@@ -373,9 +373,27 @@ status_field() {
 	assert_error
 	rexec "no-such-$CID" /bin/true
 	assert_error "no-such-$CID"
-	rexec --pid-file "$BATS_TEST_TMPDIR/no/such/dir/p" -d "$CID" /bin/true
-	[ "$status" -ne 0 ]
+	# An -e without "=" is not a variable.
+	rexec -e NOEQUALS "$CID" /bin/true
+	assert_error NOEQUALS
 	# None of that disturbed the container.
+	assert_eq "$(state_field "$CID" status)" running
+}
+
+@test "exec -d with an unwritable --pid-file fails at once and ends the process" {
+	start_sleeping
+	# A short timeout: a runtime that waits for the sleeper instead fails with 124.
+	STRAIT_TEST_CMD_TIMEOUT=10 runq runtime exec -d --pid-file "$BATS_TEST_TMPDIR/no/such/p" \
+		"$CID" /bin/probe sleep
+	[ "$status" -ne 124 ] || fail "exec -d hung after failing to write the pid file"
+	assert_error "$BATS_TEST_TMPDIR/no/such"
+	# The process it started does not stay behind in the container.
+	local n=0
+	while [ "$(runtime ps --format json "$CID" | jq length)" != 1 ] && [ $n -lt 40 ]; do
+		sleep 0.05
+		n=$((n + 1))
+	done
+	assert_eq "$(runtime ps --format json "$CID")" "[$INIT_PID]"
 	assert_eq "$(state_field "$CID" status)" running
 }
 

@@ -428,6 +428,21 @@ blkio_weight_file() {
 	wait_status "$CID" stopped
 }
 
+@test "kill --all of a paused container kills every process" {
+	requires cgroup_v1
+	start_sleeping
+	local s1
+	exec_sleeper s1
+	runtime pause "$CID"
+	wait_status "$CID" paused
+	run --separate-stderr runtime kill --all "$CID" KILL
+	[ "$status" -eq 0 ] || fail "$stderr"
+	gone "$s1" || fail "exec'd $s1 survived kill --all of the paused container"
+	gone "$INIT_PID" || fail "init survived kill --all of the paused container"
+	wait_status "$CID" stopped
+	assert_eq "$(cat "$(cg_dir pids)/cgroup.procs")" ""
+}
+
 @test "kill --all with TERM reaches an exec'd process while the init ignores it" {
 	set_args /bin/sh -c 'trap "" TERM; while :; do sleep 0.1; done'
 	run_detached_ok
@@ -499,6 +514,13 @@ blkio_weight_file() {
 	run --separate-stderr runtime --log "$log" --log-format json kill "$id" 9
 	[ "$status" -ne 0 ]
 	[ "$(grep -c '"error"' "$log")" -ge 2 ] || fail "not appended: $(cat "$log")"
+	# An exec refused because the container is paused, as the shim would see it.
+	start_sleeping
+	runtime pause "$CID"
+	run --separate-stderr runtime --log "$log" --log-format json exec "$CID" /bin/true
+	assert_error paused
+	tail -n1 "$log" | jq -e '.level == "error" and (.msg | test("paused"))' >/dev/null ||
+		fail "log: $(cat "$log")"
 }
 
 @test "global options in --flag=value form: --root=, --log=, --log-format=" {
