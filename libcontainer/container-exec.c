@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 #include "cgroup/cgroup.h"
 #include "container.h"
@@ -116,9 +118,12 @@ process_from_opts(const struct spec_process *base, const struct lc_exec_opts *o,
 	p->selinux_label = base->selinux_label ? strdup(base->selinux_label) : NULL;
 	if (!p->args || !p->env || !p->cwd)
 		return lc_err_set(err, ENOMEM, "exec");
-	for (char **e = o->env; e && *e; e++)
+	for (char **e = o->env; e && *e; e++) {
+		if (!strchr(*e, '=') || **e == '=')
+			return lc_err_setx(err, EINVAL, "exec: --env \"%s\": expected KEY=VALUE", *e);
 		if (env_set(&p->env, &p->n_env, *e) < 0)
 			return lc_err_set(err, ENOMEM, "exec");
+	}
 	if (o->user) {
 		uint32_t uid, gid = 0;
 		char buf[64];
@@ -360,7 +365,12 @@ lc_container_exec(const struct lc_global *g, const struct lc_exec_opts *o, int *
 	}
 	if (r >= 0 && o->pid_file)
 		r = container_write_pid_file(o->pid_file, sr.pid, err);
-	if (r >= 0 && o->detach) {
+	if (r < 0) {
+		/* A process the caller cannot track must not run: stop it. */
+		kill(sr.pid, SIGKILL);
+		while (waitpid(sr.pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	} else if (o->detach) {
 		*ret_status = 0;
 	} else {
 		int status = sr.pty_master >= 0 ? terminal_relay(sr.pid, sr.pty_master)

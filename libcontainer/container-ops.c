@@ -160,7 +160,8 @@ lc_container_stats_json(const struct lc_global *g, const char *id, char **ret_js
 	json_gen_key(j, "pids");
 	json_gen_obj_open(j);
 	gen_u64(j, "current", cs.pids_current);
-	gen_u64(j, "limit", cs.pids_limit);
+	if (cs.pids_limit != UINT64_MAX) /* "max": runc leaves the field out */
+		gen_u64(j, "limit", cs.pids_limit);
 	json_gen_obj_close(j);
 	json_gen_key(j, "blkio");
 	json_gen_obj_open(j);
