@@ -503,9 +503,9 @@ parse_action(struct spec_ctx *c, const struct json_val *obj, const char *path, c
 }
 
 static int
-parse_seccomp_arg(struct spec_ctx *c, const struct json_val *e, const char *path,
-		  struct spec_seccomp_arg *a)
+parse_seccomp_arg(struct spec_ctx *c, const struct json_val *e, const char *path, void *elem)
 {
+	struct spec_seccomp_arg *a = elem;
 	static const char *const req[] = { "index", "value", "op" };
 	char p[SPEC_PATH_LEN];
 	const char *op;
@@ -538,10 +538,10 @@ parse_seccomp_arg(struct spec_ctx *c, const struct json_val *e, const char *path
 }
 
 static int
-parse_seccomp_rule(struct spec_ctx *c, const struct json_val *e, const char *path,
-		   struct spec_seccomp_rule *rule)
+parse_seccomp_rule(struct spec_ctx *c, const struct json_val *e, const char *path, void *elem)
 {
-	char p[SPEC_PATH_LEN], pi[SPEC_PATH_LEN];
+	struct spec_seccomp_rule *rule = elem;
+	char p[SPEC_PATH_LEN];
 	const struct json_val *names, *args;
 	int r;
 
@@ -564,22 +564,8 @@ parse_seccomp_rule(struct spec_ctx *c, const struct json_val *e, const char *pat
 		return r;
 
 	args = json_get(e, "args");
-	spec_path_key(p, path, "args");
-	if (spec_absent(args))
-		return 0;
-	r = spec_expect(c, args, p, JSON_ARRAY, "array of arguments");
-	if (r < 0)
-		return r;
-	rule->args = calloc(json_len(args) + 1, sizeof(*rule->args));
-	if (!rule->args)
-		return spec_oom(c);
-	rule->n_args = json_len(args);
-	for (size_t i = 0; i < rule->n_args; i++) {
-		r = parse_seccomp_arg(c, json_at(args, i), spec_path_idx(pi, p, i), &rule->args[i]);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	return spec_read_array(c, args, spec_path_key(p, path, "args"), "array of arguments",
+			       sizeof(*rule->args), parse_seccomp_arg, &rule->args, &rule->n_args);
 }
 
 /* Reads an array of names that must each satisfy known(). */
@@ -603,7 +589,7 @@ static int
 parse_seccomp(struct spec_ctx *c, const struct json_val *v, const char *path,
 	      struct spec_seccomp *s)
 {
-	char p[SPEC_PATH_LEN], pi[SPEC_PATH_LEN];
+	char p[SPEC_PATH_LEN];
 	const struct json_val *rules;
 	int r;
 
@@ -631,22 +617,8 @@ parse_seccomp(struct spec_ctx *c, const struct json_val *v, const char *path,
 		return r;
 
 	rules = json_get(v, "syscalls");
-	spec_path_key(p, path, "syscalls");
-	if (spec_absent(rules))
-		return 0;
-	r = spec_expect(c, rules, p, JSON_ARRAY, "array of syscall rules");
-	if (r < 0)
-		return r;
-	s->rules = calloc(json_len(rules) + 1, sizeof(*s->rules));
-	if (!s->rules)
-		return spec_oom(c);
-	s->n_rules = json_len(rules);
-	for (size_t i = 0; i < s->n_rules; i++) {
-		r = parse_seccomp_rule(c, json_at(rules, i), spec_path_idx(pi, p, i), &s->rules[i]);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	return spec_read_array(c, rules, spec_path_key(p, path, "syscalls"), "array of syscall rules",
+			       sizeof(*s->rules), parse_seccomp_rule, &s->rules, &s->n_rules);
 }
 
 /* ---- the linux object ---- */
