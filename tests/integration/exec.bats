@@ -319,13 +319,15 @@ status_field() {
 		runtime exec --ignore-paused "$CID" /bin/echo after-resume >"$out" 2>&1
 		echo $? >"$rc"
 	) 3>&- &
+	local job=$!
 	sleep 0.5
 	# Not refused, and held: the process is in the frozen cgroup until resume.
 	[ ! -e "$rc" ] || fail "exec --ignore-paused ended ($(cat "$rc")) while paused: $(cat "$out")"
 	[ ! -s "$out" ] || fail "the exec'd process ran while paused: $(cat "$out")"
 	runtime resume "$CID"
 	wait_file "$rc" 20
-	wait
+	# Only our job: with BATS_TEST_TIMEOUT, bats has a watchdog child of its own.
+	wait "$job"
 	assert_eq "$(cat "$rc")" 0 "$(cat "$out")"
 	assert_eq "$(cat "$out")" after-resume
 	assert_eq "$(state_field "$CID" status)" running
