@@ -164,7 +164,7 @@ prepare_observe(const struct lc_global *g, const struct lc_create_opts *o, enum 
 	const char *agent = o->seccomp_recorder ? o->seccomp_recorder : g->config.seccomp_recorder;
 	if (!agent[0])
 		return lc_err_setx(err, EINVAL, "seccomp log mode needs a recorder: --seccomp-evidence FILE (run in the foreground), --seccomp-recorder SOCKET or seccomp-recorder in strait.conf");
-	j->ctx.recorder_fd = notify_connect(agent, "seccomp recorder", err);
+	j->ctx.recorder_fd = unix_connect(agent, "seccomp recorder", err);
 	return j->ctx.recorder_fd < 0 ? j->ctx.recorder_fd : 0;
 }
 
@@ -207,7 +207,7 @@ prepare_seccomp(const struct lc_global *g, const struct lc_create_opts *o, enum 
 	if (j->seccomp.prog && j->seccomp.prog->needs_notify) {
 		if (!j->seccomp.profile->listener_path)
 			return lc_err_setx(err, EINVAL, "config.json: linux.seccomp: SCMP_ACT_NOTIFY requires listenerPath");
-		j->ctx.listener_fd = notify_connect(j->seccomp.profile->listener_path,
+		j->ctx.listener_fd = unix_connect(j->seccomp.profile->listener_path,
 						    "config.json: linux.seccomp.listenerPath", err);
 		if (j->ctx.listener_fd < 0)
 			return j->ctx.listener_fd;
@@ -348,7 +348,7 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, enum c
 	j->ctx.preserve_fds = o->preserve_fds;
 	j->ctx.console_socket = o->console_socket;
 	if (j->spec->process.terminal && o->console_socket) {
-		j->ctx.console_fd = terminal_connect(o->console_socket, err);
+		j->ctx.console_fd = unix_connect(o->console_socket, "--console-socket", err);
 		if (j->ctx.console_fd < 0)
 			return j->ctx.console_fd;
 	}

@@ -300,7 +300,7 @@ exec_prepare(const struct lc_global *g, const struct lc_exec_opts *o, struct exe
 	};
 	if (j->spec->process.terminal) {
 		if (o->console_socket)
-			j->ctx.console_fd = terminal_connect(o->console_socket, err);
+			j->ctx.console_fd = unix_connect(o->console_socket, "--console-socket", err);
 		else if (o->detach)
 			j->ctx.console_fd = lc_err_setx(err, EINVAL, "exec: --tty with --detach needs --console-socket");
 		if (j->ctx.console_fd < 0 && (o->console_socket || o->detach))
@@ -311,11 +311,11 @@ exec_prepare(const struct lc_global *g, const struct lc_exec_opts *o, struct exe
 		if (!g->config.seccomp_recorder[0])
 			return lc_err_setx(err, EINVAL, "exec into a container in seccomp log/audit mode needs seccomp-recorder in strait.conf");
 		j->ctx.observe = true;
-		j->ctx.recorder_fd = notify_connect(g->config.seccomp_recorder, "seccomp recorder", err);
+		j->ctx.recorder_fd = unix_connect(g->config.seccomp_recorder, "seccomp recorder", err);
 		if (j->ctx.recorder_fd < 0)
 			return j->ctx.recorder_fd;
 	} else if (j->seccomp.prog && j->seccomp.prog->needs_notify) {
-		j->ctx.listener_fd = notify_connect(j->seccomp.profile->listener_path,
+		j->ctx.listener_fd = unix_connect(j->seccomp.profile->listener_path,
 						    "config.json: linux.seccomp.listenerPath", err);
 		if (j->ctx.listener_fd < 0)
 			return j->ctx.listener_fd;
@@ -327,16 +327,13 @@ static int
 hand_exec_listener(const struct lc_global *g, struct exec_job *j, pid_t pid, int no,
 		   struct lc_err *err)
 {
-	_cleanup_free_ char *dir = state_dir(g->root, j->st->id), *path = NULL, *meta = NULL;
+	_cleanup_free_ char *dir = state_dir(g->root, j->st->id), *meta = NULL;
 	_cleanup_close_ int listener = observe_take_fd(pid, no, err);
 	if (listener < 0)
 		return listener;
-	if (!dir || asprintf(&path, "%s/%s", dir, SECCOMP_META_FILE) < 0)
-		return lc_err_set(err, ENOMEM, "exec");
-	size_t len = 0;
-	int r = read_file(path, &meta, &len, err);
-	if (r < 0)
-		return r;
+	if (!dir || !(meta = container_read_file(dir, SECCOMP_META_FILE)))
+		return lc_err_set(err, errno ? errno : ENOMEM, "seccomp observe: read %s",
+				  SECCOMP_META_FILE);
 	return observe_send(j->ctx.recorder_fd, j->st, meta, listener, err);
 }
 

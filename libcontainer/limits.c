@@ -43,31 +43,34 @@ limits_apply_rlimits(const struct spec_process *p, struct lc_err *err)
 	return 0;
 }
 
-/* Container process, with its /proc: writes process.oomScoreAdj to
- * /proc/self/oom_score_adj. Lowering it needs CAP_SYS_RESOURCE. */
+/* Writes process.oomScoreAdj to /proc/<pid>/oom_score_adj (pid 0: /proc/self). The
+ * runtime sets it on the container process before GO: while that process is not
+ * dumpable its own /proc files belong to the host root. Lowering it needs
+ * CAP_SYS_RESOURCE, which is reported, not ignored. */
 int
-limits_apply_oom_score_adj(const struct spec_process *p, struct lc_err *err)
+limits_apply_oom_score_adj(pid_t pid, const struct spec_process *p, struct lc_err *err)
 {
 	if (!p->has_oom_score_adj)
 		return 0;
-	char buf[16];
+	char buf[16], path[64];
 	int n = snprintf(buf, sizeof(buf), "%d", p->oom_score_adj);
-	_cleanup_close_ int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (pid > 0)
+		snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/oom_score_adj");
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
-		return lc_err_set(err, errno,
-				  "process.oomScoreAdj %d: open /proc/self/oom_score_adj",
-				  p->oom_score_adj);
+		return lc_err_set(err, errno, "process.oomScoreAdj %d: open %s", p->oom_score_adj, path);
 	ssize_t w = write(fd, buf, (size_t)n);
 	if (w == n)
 		return 0;
 	int e = w < 0 ? errno : EIO;
 	if (e == EACCES || e == EPERM)
 		return lc_err_setx(err, e,
-				   "process.oomScoreAdj %d: write /proc/self/oom_score_adj: %s "
+				   "process.oomScoreAdj %d: write %s: %s "
 				   "(lowering it needs CAP_SYS_RESOURCE)",
-				   p->oom_score_adj, strerror(e));
-	return lc_err_set(err, e, "process.oomScoreAdj %d: write /proc/self/oom_score_adj",
-			  p->oom_score_adj);
+				   p->oom_score_adj, path, strerror(e));
+	return lc_err_set(err, e, "process.oomScoreAdj %d: write %s", p->oom_score_adj, path);
 }
 
 /* Container process: sets linux.personality (PER_LINUX or PER_LINUX32); it lasts

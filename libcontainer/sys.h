@@ -44,10 +44,12 @@ bool lsm_selinux_active(void);
 int lsm_check(const struct lc_spec *s, struct lc_err *err);
 int lsm_apply_exec(const struct spec_process *p, struct lc_err *err);
 
-/* limits.c, container process: rlimits, oom_score_adj, personality. oom_score_adj < 0
+/* limits.c: rlimits and personality in the container process; oom_score_adj from the
+ * runtime on the container's pid (before GO). oom_score_adj < 0
  * needs CAP_SYS_RESOURCE; its failure is an error naming the value. */
 int limits_apply_rlimits(const struct spec_process *p, struct lc_err *err);
-int limits_apply_oom_score_adj(const struct spec_process *p, struct lc_err *err);
+/* pid 0: the calling process. */
+int limits_apply_oom_score_adj(pid_t pid, const struct spec_process *p, struct lc_err *err);
 int limits_apply_personality(const struct spec_linux *l, struct lc_err *err);
 
 #endif

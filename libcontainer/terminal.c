@@ -25,38 +25,13 @@
 #define TIOCGPTPEER _IO('T', 0x41)
 #endif
 
-int
-terminal_connect(const char *path, struct lc_err *err)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return lc_err_setx(err, ENAMETOOLONG, "--console-socket \"%s\": path too long", path);
-	strcpy(sa.sun_path, path);
-	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return lc_err_set(err, errno, "socket");
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return lc_err_set(err, errno, "--console-socket \"%s\"", path);
-	return TAKE_FD(fd);
-}
-
 /* Sends the master as runc does: one SCM_RIGHTS fd, the payload its name. */
 static int
 send_master(int sock, int master, struct lc_err *err)
 {
 	static const char name[] = "/dev/ptmx";
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = (void *)name, .iov_len = sizeof(name) - 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &master, sizeof(int));
-	if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
-		return lc_err_set(err, errno, "send the pty master to the console socket");
-	return 0;
+	int r = unix_send_fd(sock, name, sizeof(name) - 1, master);
+	return r < 0 ? lc_err_set(err, r, "send the pty master to the console socket") : 0;
 }
 
 /* Opens the devpts multiplexer of the container's own /dev/pts and checks it is the

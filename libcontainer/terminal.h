@@ -1,15 +1,13 @@
 /* process.terminal: the pty is made inside the container from its own devpts, the
  * peer comes from TIOCGPTPEER (no path lookup in the container's /dev/pts, CVE-2025-52565
  * class), /dev/console is a bind of that peer fd, and the master goes to the
- * --console-socket or, for an interactive run/exec, back to the runtime. */
+ * --console-socket (connected by the runtime with unix_connect) or, for an interactive
+ * run/exec, back to the runtime. */
 #ifndef STRAIT_TERMINAL_H
 #define STRAIT_TERMINAL_H
 
 #include <sys/types.h>
 #include "spec.h"
-
-/* Runtime, before clone: connects to the console socket (-errno with the path named). */
-int terminal_connect(const char *path, struct lc_err *err);
 
 /* Container process, inside the container's mount namespace after pivot_root: makes
  * the pty, binds /dev/console (when bind_console), makes the peer the controlling

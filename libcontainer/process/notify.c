@@ -10,22 +10,8 @@
 #include "error.h"
 #include "json.h"
 #include "process/process.h"
+#include "process/sync.h"
 #include "state.h"
-
-int
-notify_connect(const char *path, const char *what, struct lc_err *err)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return lc_err_setx(err, ENAMETOOLONG, "%s \"%s\": path too long", what, path);
-	strcpy(sa.sun_path, path);
-	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return lc_err_set(err, errno, "socket");
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return lc_err_set(err, errno, "%s \"%s\": connect", what, path);
-	return TAKE_FD(fd);
-}
 
 char *
 notify_message(const struct container_ctx *ctx, const char *metadata)
@@ -64,16 +50,6 @@ notify_message(const struct container_ctx *ctx, const char *metadata)
 int
 notify_send(int sock, const char *msg, int notify_fd, struct lc_err *err)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = (void *)msg, .iov_len = strlen(msg) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &notify_fd, sizeof(int));
-	if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
-		return lc_err_set(err, errno, "send seccomp listener fd");
-	return 0;
+	int r = unix_send_fd(sock, msg, strlen(msg), notify_fd);
+	return r < 0 ? lc_err_set(err, r, "send seccomp listener fd") : 0;
 }

@@ -68,9 +68,8 @@ int exec_resolve(const struct container_ctx *ctx, char *const *argv, char *const
  * from one (returns 0 then). Called before any side effect, in the runtime. */
 int sealed_exe_ensure(struct lc_err *err);
 
-/* notify.c: the OCI seccomp listener protocol. notify_connect runs in the runtime;
+/* notify.c: the OCI seccomp listener protocol (the runtime connects with unix_connect);
  * notify_message and notify_send in the container process around the filter load. */
-int notify_connect(const char *path, const char *what, struct lc_err *err);
 char *notify_message(const struct container_ctx *ctx, const char *metadata);
 int notify_send(int sock, const char *msg, int notify_fd, struct lc_err *err);
 

@@ -78,18 +78,6 @@ kill_and_reap(pid_t pid)
 		;
 }
 
-static int
-write_oom_score_adj(pid_t pid, int value, struct lc_err *err)
-{
-	char path[64], buf[16];
-	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", pid);
-	int n = snprintf(buf, sizeof(buf), "%d", value);
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, buf, n) != n)
-		return lc_err_set(err, errno, "config.json: process.oomScoreAdj %d", value);
-	return 0;
-}
-
 static bool
 has_runtime_hooks(const struct lc_spec *s)
 {
@@ -114,14 +102,10 @@ drive_child(struct container_ctx *ctx, pid_t pid, int fd, int *ret_master, struc
 		if (r < 0)
 			return r;
 	}
-	/* Written from here, not by the container process: its /proc/self files belong
-	 * to the host root while it is not dumpable. Lowering the score needs
-	 * CAP_SYS_RESOURCE, which is reported, not ignored. */
-	if (s->process.has_oom_score_adj) {
-		r = write_oom_score_adj(pid, s->process.oom_score_adj, err);
-		if (r < 0)
-			return r;
-	}
+	/* Written from here, not by the container process (see limits.c). */
+	r = limits_apply_oom_score_adj(pid, &s->process, err);
+	if (r < 0)
+		return r;
 	/* GO carries the pid as the runtime sees it, for the hooks' state. */
 	ctx->st->pid = pid;
 	r = sync_send_code(fd, SYNC_GO, pid);

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include "error.h"
 #include "process/sync.h"
 
@@ -74,19 +75,40 @@ sync_expect_code(int fd, enum sync_type want, int *ret_code, struct lc_err *err)
 }
 
 int
-sync_send_fd(int fd, enum sync_type type, int payload_fd)
+unix_connect(const char *path, const char *what, struct lc_err *err)
 {
-	struct sync_msg m = { .type = type };
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return lc_err_setx(err, ENAMETOOLONG, "%s \"%s\": path too long", what, path);
+	strcpy(sa.sun_path, path);
+	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return lc_err_set(err, errno, "socket");
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return lc_err_set(err, errno, "%s \"%s\": connect", what, path);
+	return TAKE_FD(fd);
+}
+
+int
+unix_send_fd(int sock, const void *buf, size_t len, int fd)
+{
 	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = &m, .iov_len = offsetof(struct sync_msg, text) };
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
 			     .msg_controllen = sizeof(cbuf) };
 	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &payload_fd, sizeof(int));
-	return sendmsg(fd, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
+int
+sync_send_fd(int fd, enum sync_type type, int payload_fd)
+{
+	struct sync_msg m = { .type = type };
+	return unix_send_fd(fd, &m, offsetof(struct sync_msg, text), payload_fd);
 }
 
 int

@@ -34,6 +34,12 @@ int sync_send(int fd, enum sync_type type);
 /* Sends a message carrying one integer (GO carries the container pid as the runtime sees it). */
 int sync_send_code(int fd, enum sync_type type, int code);
 int sync_send_error(int fd, const struct lc_err *err);
+/* Unix-socket plumbing shared by the sync socket, the console socket and the seccomp
+ * listener protocol: a SOCK_STREAM connect (errors name what and path), and one
+ * sendmsg of buf with fd attached (SCM_RIGHTS; 0 or -errno). */
+int unix_connect(const char *path, const char *what, struct lc_err *err);
+int unix_send_fd(int sock, const void *buf, size_t len, int fd);
+
 /* Sends a message of type with one fd attached (SCM_RIGHTS). */
 int sync_send_fd(int fd, enum sync_type type, int payload_fd);
 /* Waits for a message of type want carrying an fd; returns the fd (close-on-exec). */

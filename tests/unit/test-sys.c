@@ -613,7 +613,7 @@ child_limits(void *arg, struct child_res *res)
 	/* Make the CAP_SYS_RESOURCE failures below deterministic. */
 	drop_cap(CAP_SYS_RESOURCE);
 	res->rc = limits_apply_rlimits(&p, &err);
-	res->rc = res->rc ?: limits_apply_oom_score_adj(&p, &err);
+	res->rc = res->rc ?: limits_apply_oom_score_adj(0, &p, &err);
 	res->rc = res->rc ?: limits_apply_personality(&l, &err);
 	snprintf(res->msg, sizeof(res->msg), "%s", res->rc ? err.msg : "");
 	getrlimit(RLIMIT_NOFILE, &nofile);
@@ -630,7 +630,7 @@ child_limits(void *arg, struct child_res *res)
 	res->rc2 = limits_apply_rlimits(&p, &err);
 	snprintf(res->msg2, sizeof(res->msg2), "%s", err.msg);
 	p.oom_score_adj = -500;
-	int r = limits_apply_oom_score_adj(&p, &err);
+	int r = limits_apply_oom_score_adj(0, &p, &err);
 	o = (int)strlen(res->out);
 	snprintf(res->out + o, sizeof(res->out) - (size_t)o, "|%d|%s", r, err.msg);
 }
@@ -657,7 +657,7 @@ test_limits(void)
 	struct spec_linux nol = { 0 };
 	struct lc_err err = { 0 };
 	is_int(limits_apply_rlimits(&none, &err), 0, "no rlimits: no-op");
-	is_int(limits_apply_oom_score_adj(&none, &err), 0, "no oomScoreAdj: no-op");
+	is_int(limits_apply_oom_score_adj(0, &none, &err), 0, "no oomScoreAdj: no-op");
 	is_int(limits_apply_personality(&nol, &err), 0, "no personality: no-op");
 }
 
