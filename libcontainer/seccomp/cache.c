@@ -1,10 +1,12 @@
 /* The compiled-filter cache under the state root (<root>/seccomp-cache/<key>.bpf): the
  * key, the entry format and atomic reads and writes. An entry is a header (magic,
- * format, payload length, key, sha256 of the payload) and a payload; anything that
- * does not check out is reported as corrupt and rebuilt by the caller, never loaded.
+ * format, lengths, key, checksum, the profile's sha256), the profile's canonical
+ * bytes and a payload; anything that does not check out, or holds another profile's
+ * canonical bytes, is reported as corrupt and rebuilt by the caller, never loaded.
  * What goes in (compile) and when (prepare) is decided elsewhere. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,37 +17,90 @@
 #include "seccomp/internal.h"
 
 #define CACHE_MAGIC "STRAITSC"
-#define CACHE_FORMAT 1
+#define CACHE_FORMAT 2
 #define CACHE_MAX_PAYLOAD (1u << 20)
+#define CACHE_MAX_CANON (16u << 20)
 
 struct cache_header {
 	char magic[8];
 	uint32_t format;
+	uint32_t canon_len;
 	uint32_t payload_len;
+	uint32_t reserved;
 	uint8_t key[SHA256_DIGEST_SIZE];
-	uint8_t payload_sha256[SHA256_DIGEST_SIZE];
+	uint64_t check[2]; /* fast_hash() of everything after it */
+	uint8_t profile_sha256[SHA256_DIGEST_SIZE];
 };
+
+#define CHECKED_FROM offsetof(struct cache_header, profile_sha256)
 
 /* Payload, host byte order (the key pins the arch): u32 flags, needs_notify, n_rules,
  * n_unknown, bpf_len; n_unknown x (u32 length, bytes); bpf_len bytes of program. */
 #define PAYLOAD_FIXED (5 * sizeof(uint32_t))
 
+/* A fast 128-bit hash, not a cryptographic one: it names the entry of a profile and
+ * checks entries for corruption. A hit is only taken when the entry's canonical bytes
+ * equal the profile's, so a collision, accidental or crafted, costs a recompile and
+ * never gives a container another profile's filter; and the sha256 a start records
+ * is the one computed when the entry was written from those same bytes. Hashing the
+ * bytes this way instead of with sha256 is most of what makes a hit cheap. */
+static uint64_t
+rotl64(uint64_t x, int r)
+{
+	return (x << r) | (x >> (64 - r));
+}
+
+static uint64_t
+mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ull;
+	return x ^ (x >> 33);
+}
+
+static void
+fast_hash(const void *data, size_t len, uint64_t out[2])
+{
+	const unsigned char *p = data;
+	uint64_t a = 0x243f6a8885a308d3ull ^ len, b = 0x13198a2e03707344ull ^ rotl64(len, 32);
+	uint64_t t[2] = { 0, 0 };
+	size_t n = len;
+
+	for (; n >= 16; p += 16, n -= 16) {
+		uint64_t w0, w1;
+		memcpy(&w0, p, 8);
+		memcpy(&w1, p + 8, 8);
+		a = rotl64(a ^ (w0 * 0x87c37b91114253d5ull), 31) * 0x4cf5ad432745937full + w1;
+		b = rotl64(b ^ (w1 * 0x4cf5ad432745937full), 33) * 0x87c37b91114253d5ull + w0;
+	}
+	memcpy(t, p, n);
+	a = mix64(a ^ t[0] ^ n);
+	b = mix64(b ^ t[1] ^ a);
+	out[0] = mix64(a + b);
+	out[1] = mix64(b ^ rotl64(a, 17));
+}
+
 int
-seccomp_cache_key(const uint8_t digest[SHA256_DIGEST_SIZE], uint8_t key[SHA256_DIGEST_SIZE])
+seccomp_cache_key(const char *canon, size_t len, uint8_t key[SHA256_DIGEST_SIZE])
 {
 	struct sha256_ctx c;
 	struct utsname u;
 	const char *parts[4];
+	uint64_t h[3];
 
 	if (uname(&u) < 0)
 		return -errno;
+	fast_hash(canon, len, h);
+	h[2] = len;
 	parts[0] = seccomp_libseccomp_version();
 	parts[1] = u.release;
 	parts[2] = seccomp_native_arch_name();
 	parts[3] = SECCOMP_COMPILER_VERSION;
 	sha256_init(&c);
-	sha256_update(&c, "strait-seccomp-cache-key\n", 25);
-	sha256_update(&c, digest, SHA256_DIGEST_SIZE);
+	sha256_update(&c, "strait-seccomp-cache-key-v2\n", 28);
+	sha256_update(&c, h, sizeof(h));
 	/* NUL-separated: no part can run into the next */
 	for (size_t i = 0; i < ARRAY_SIZE(parts); i++)
 		sha256_update(&c, parts[i], strlen(parts[i]) + 1);
@@ -130,29 +185,34 @@ read_all(int fd, void *buf, size_t len)
 }
 
 static int
-check_header(const struct cache_header *h, const uint8_t key[SHA256_DIGEST_SIZE], size_t size,
-	     const uint8_t *payload, struct lc_err *err)
+check_entry(const uint8_t *buf, size_t size, const uint8_t key[SHA256_DIGEST_SIZE],
+	    const char *canon, size_t canon_len, struct lc_err *err)
 {
-	uint8_t sum[SHA256_DIGEST_SIZE];
+	struct cache_header h;
+	uint64_t sum[2];
 
-	if (memcmp(h->magic, CACHE_MAGIC, sizeof(h->magic)) != 0)
+	memcpy(&h, buf, sizeof(h));
+	if (memcmp(h.magic, CACHE_MAGIC, sizeof(h.magic)) != 0)
 		return lc_err_setx(err, EBADMSG, "bad magic");
-	if (h->format != CACHE_FORMAT)
-		return lc_err_setx(err, EBADMSG, "format %u, expected %u", h->format, CACHE_FORMAT);
-	if (memcmp(h->key, key, SHA256_DIGEST_SIZE) != 0)
+	if (h.format != CACHE_FORMAT)
+		return lc_err_setx(err, EBADMSG, "format %u, expected %u", h.format, CACHE_FORMAT);
+	if (memcmp(h.key, key, SHA256_DIGEST_SIZE) != 0)
 		return lc_err_setx(err, EBADMSG, "the entry belongs to another key");
-	if (h->payload_len != size - sizeof(*h))
-		return lc_err_setx(err, EBADMSG, "truncated: %zu payload bytes, header says %u",
-				   size - sizeof(*h), h->payload_len);
-	sha256(payload, h->payload_len, sum);
-	if (memcmp(sum, h->payload_sha256, sizeof(sum)) != 0)
+	if ((uint64_t)h.canon_len + h.payload_len != size - sizeof(h))
+		return lc_err_setx(err, EBADMSG, "truncated: %zu bytes after the header, it says %llu",
+				   size - sizeof(h), (unsigned long long)h.canon_len + h.payload_len);
+	fast_hash(buf + CHECKED_FROM, size - CHECKED_FROM, sum);
+	if (memcmp(sum, h.check, sizeof(sum)) != 0)
 		return lc_err_setx(err, EBADMSG, "checksum mismatch");
+	if (h.canon_len != canon_len || memcmp(buf + sizeof(h), canon, canon_len) != 0)
+		return lc_err_setx(err, EBADMSG, "the entry holds another profile (a key collision)");
 	return 0;
 }
 
 int
-seccomp_cache_get(int dirfd, const uint8_t key[SHA256_DIGEST_SIZE], struct seccomp_prog **ret,
-		  struct lc_err *err)
+seccomp_cache_get(int dirfd, const uint8_t key[SHA256_DIGEST_SIZE], const char *canon,
+		  size_t canon_len, struct seccomp_prog **ret,
+		  uint8_t ret_digest[SHA256_DIGEST_SIZE], struct lc_err *err)
 {
 	_cleanup_seccomp_prog_ struct seccomp_prog *p = NULL;
 	_cleanup_free_ uint8_t *buf = NULL;
@@ -173,7 +233,7 @@ seccomp_cache_get(int dirfd, const uint8_t key[SHA256_DIGEST_SIZE], struct secco
 	if ((size_t)st.st_size < sizeof(h))
 		return lc_err_setx(err, EBADMSG, "%s: truncated: %lld bytes, shorter than the header",
 				   name, (long long)st.st_size);
-	if ((size_t)st.st_size > sizeof(h) + CACHE_MAX_PAYLOAD)
+	if ((size_t)st.st_size > sizeof(h) + CACHE_MAX_CANON + CACHE_MAX_PAYLOAD)
 		return lc_err_setx(err, EBADMSG, "%s: %lld bytes is too large", name,
 				   (long long)st.st_size);
 	buf = malloc(st.st_size);
@@ -184,36 +244,42 @@ seccomp_cache_get(int dirfd, const uint8_t key[SHA256_DIGEST_SIZE], struct secco
 		return lc_err_setx(err, EBADMSG, "%s: truncated while reading", name);
 	if (r < 0)
 		return lc_err_set(err, r, "reading %s", name);
-	memcpy(&h, buf, sizeof(h));
-	r = check_header(&h, key, st.st_size, buf + sizeof(h), err);
+	r = check_entry(buf, st.st_size, key, canon, canon_len, err);
 	if (r < 0)
 		return lc_err_prefix(err, "%s", name);
+	memcpy(&h, buf, sizeof(h));
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
-	r = parse_payload(buf + sizeof(h), h.payload_len, p, err);
+	r = parse_payload(buf + sizeof(h) + h.canon_len, h.payload_len, p, err);
 	if (r == -ENOMEM)
 		return lc_err_set(err, r, "%s", name);
 	if (r < 0)
 		return lc_err_prefix(err, "%s", name);
+	memcpy(ret_digest, h.profile_sha256, SHA256_DIGEST_SIZE);
 	*ret = TAKE_PTR(p);
 	return 0;
 }
 
 static int
-serialize(const uint8_t key[SHA256_DIGEST_SIZE], const struct seccomp_prog *p, uint8_t **ret,
+serialize(const uint8_t key[SHA256_DIGEST_SIZE], const char *canon, size_t canon_len,
+	  const uint8_t digest[SHA256_DIGEST_SIZE], const struct seccomp_prog *p, uint8_t **ret,
 	  size_t *ret_len)
 {
-	size_t n_unknown = 0, len = sizeof(struct cache_header) + PAYLOAD_FIXED + p->bpf_len;
+	size_t n_unknown = 0, len = sizeof(struct cache_header) + canon_len + PAYLOAD_FIXED +
+				    p->bpf_len;
 	struct cache_header h = { .format = CACHE_FORMAT };
 	uint8_t *buf, *w;
 
+	if (canon_len > CACHE_MAX_CANON)
+		return -E2BIG;
 	for (char **u = p->unknown; u && *u; u++, n_unknown++)
 		len += sizeof(uint32_t) + strlen(*u);
 	buf = malloc(len);
 	if (!buf)
 		return -ENOMEM;
 	w = buf + sizeof(h);
+	memcpy(w, canon, canon_len), w += canon_len;
 	uint32_t v[5] = { p->flags, p->needs_notify, (uint32_t)p->n_rules, (uint32_t)n_unknown,
 			  (uint32_t)p->bpf_len };
 	memcpy(w, v, sizeof(v)), w += sizeof(v);
@@ -225,8 +291,11 @@ serialize(const uint8_t key[SHA256_DIGEST_SIZE], const struct seccomp_prog *p, u
 	memcpy(w, p->bpf, p->bpf_len);
 	memcpy(h.magic, CACHE_MAGIC, sizeof(h.magic));
 	memcpy(h.key, key, SHA256_DIGEST_SIZE);
-	h.payload_len = (uint32_t)(len - sizeof(h));
-	sha256(buf + sizeof(h), h.payload_len, h.payload_sha256);
+	memcpy(h.profile_sha256, digest, SHA256_DIGEST_SIZE);
+	h.canon_len = (uint32_t)canon_len;
+	h.payload_len = (uint32_t)(len - sizeof(h) - canon_len);
+	memcpy(buf, &h, sizeof(h));
+	fast_hash(buf + CHECKED_FROM, len - CHECKED_FROM, h.check);
 	memcpy(buf, &h, sizeof(h));
 	*ret = buf;
 	*ret_len = len;
@@ -266,8 +335,9 @@ open_temp(int dirfd, const char *entry, char tmp[128])
 }
 
 int
-seccomp_cache_put(int dirfd, const uint8_t key[SHA256_DIGEST_SIZE], const struct seccomp_prog *p,
-		  struct lc_err *err)
+seccomp_cache_put(int dirfd, const uint8_t key[SHA256_DIGEST_SIZE], const char *canon,
+		  size_t canon_len, const uint8_t digest[SHA256_DIGEST_SIZE],
+		  const struct seccomp_prog *p, struct lc_err *err)
 {
 	_cleanup_free_ uint8_t *buf = NULL;
 	char name[80], tmp[128];
@@ -275,7 +345,7 @@ seccomp_cache_put(int dirfd, const uint8_t key[SHA256_DIGEST_SIZE], const struct
 	int fd, r;
 
 	entry_name(key, name);
-	r = serialize(key, p, &buf, &len);
+	r = serialize(key, canon, canon_len, digest, p, &buf, &len);
 	if (r < 0)
 		return lc_err_set(err, r, "seccomp cache");
 	fd = open_temp(dirfd, name, tmp);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "log.h"
 #include "tables.h"
+#include "seccomp/bpf-opt.h"
 #include "seccomp/internal.h"
 
 /* ---- name tables ---- */
@@ -576,6 +577,32 @@ export_bpf(struct compiler *c, struct sock_filter **ret, size_t *ret_n)
 	return 0;
 }
 
+bool seccomp_compile_optimize = true;
+
+/* Replaces p's program with bpf-opt.c's equivalent when that is shorter: the kernel's
+ * cost of installing a filter grows with its length (docs/performance-seccomp.md). A
+ * result that fails the optimizer's own check is a strait bug, never loaded. */
+static void
+optimize_program(struct seccomp_prog *p)
+{
+	struct sock_filter *q = NULL;
+	size_t qn = 0;
+	int r;
+
+	if (!seccomp_compile_optimize)
+		return;
+	size_t n = p->bpf_len / sizeof(struct sock_filter);
+	r = bpf_optimize(p->bpf, n, n - 1, &q, &qn);
+	if (r == -EIO)
+		log_warn("seccomp: the optimized filter does not match libseccomp's (a strait "
+			 "bug, please report it); loading libseccomp's");
+	if (r < 0)
+		return;
+	free(p->bpf);
+	p->bpf = q;
+	p->bpf_len = qn * sizeof(struct sock_filter);
+}
+
 /* prologue + libseccomp's program: the prologue falls through to libseccomp's first
  * instruction, which loads seccomp_data.arch itself (its jumps are all relative). */
 static int
@@ -605,6 +632,7 @@ link_program(struct compiler *c, struct seccomp_prog *p)
 		memcpy(p->bpf, pro, n_pro * sizeof(struct sock_filter));
 	memcpy((struct sock_filter *)p->bpf + n_pro, body, n_body * sizeof(struct sock_filter));
 	p->bpf_len = (n_pro + n_body) * sizeof(struct sock_filter);
+	optimize_program(p);
 	return 0;
 }
 

@@ -20,9 +20,9 @@
 #define SECCOMP_MAX_INSNS 4096
 /* The kernel returns errnos up to 4095, but libseccomp 2.5 refuses 4095 itself. */
 #define SECCOMP_MAX_ERRNO 4094
-/* Bumped whenever compile.c or bpf.c would produce different bytes for the same input,
- * so that cached programs of an older strait are not reused. */
-#define SECCOMP_COMPILER_VERSION "strait-seccomp-compiler-1"
+/* Bumped whenever compile.c, bpf.c or bpf-opt.c would produce different bytes for the
+ * same input, so that cached programs of an older strait are not reused. */
+#define SECCOMP_COMPILER_VERSION "strait-seccomp-compiler-2"
 
 /* ---- compile.c ---- */
 /* SECCOMP_FILTER_FLAG_* of a flag name; -EINVAL when unknown. */
@@ -33,6 +33,9 @@ int seccomp_spec_flags(const struct spec_seccomp *s, unsigned int *ret_flags, bo
 		       struct lc_err *err);
 /* The fail_unknown error, naming every skipped name of p. */
 int seccomp_unknown_error(const struct seccomp_prog *p, struct lc_err *err);
+/* true (the default): compiled programs go through bpf_optimize(). Tests turn it off
+ * to compare with libseccomp's own program; nothing else does. */
+extern bool seccomp_compile_optimize;
 /* The SECCOMP_RET_* value of an action with its errno (EPERM when has_errno is false). */
 uint32_t seccomp_action_value(enum seccomp_action a, bool has_errno, unsigned int errno_ret);
 
@@ -53,17 +56,23 @@ int bpf_skew_prologue(struct skew_seg *segs, size_t n, struct sock_filter **ret,
 int seccomp_canonical(const struct spec_seccomp *s, char **ret, size_t *ret_len);
 
 /* ---- cache.c ---- */
-/* The cache key of a profile digest on this host: sha256 over the compiler version,
- * the digest, the libseccomp version, the kernel release and the native arch. */
-int seccomp_cache_key(const uint8_t digest[SHA256_DIGEST_SIZE], uint8_t key[SHA256_DIGEST_SIZE]);
-/* 0 with *ret on a hit; -ENOENT on a miss; -EBADMSG when the entry is corrupt or
- * truncated (err says how); other -errno when it could not be read. */
-int seccomp_cache_get(int dirfd, const uint8_t key[SHA256_DIGEST_SIZE], struct seccomp_prog **ret,
-		      struct lc_err *err);
-/* Stores p under key: a private O_EXCL temp file, then rename(2), so that concurrent
- * writers and readers only ever see complete entries. */
-int seccomp_cache_put(int dirfd, const uint8_t key[SHA256_DIGEST_SIZE], const struct seccomp_prog *p,
-		      struct lc_err *err);
+/* The cache key of a profile on this host: sha256 over a fast hash of its canonical
+ * bytes and their length, the libseccomp version, the kernel release, the native arch
+ * and the compiler version (cache.c says why the fast hash is enough). */
+int seccomp_cache_key(const char *canon, size_t len, uint8_t key[SHA256_DIGEST_SIZE]);
+/* 0 with *ret and the profile's sha256 (stored when the entry was written) on a hit,
+ * which needs the entry to hold exactly these canonical bytes; -ENOENT on a miss;
+ * -EBADMSG when the entry is corrupt, truncated or holds another profile (err says
+ * how); other -errno when it could not be read. */
+int seccomp_cache_get(int dirfd, const uint8_t key[SHA256_DIGEST_SIZE], const char *canon,
+		      size_t canon_len, struct seccomp_prog **ret,
+		      uint8_t ret_digest[SHA256_DIGEST_SIZE], struct lc_err *err);
+/* Stores p with the canonical bytes and their sha256 under key: a private O_EXCL temp
+ * file, then rename(2), so that concurrent writers and readers only ever see complete
+ * entries. */
+int seccomp_cache_put(int dirfd, const uint8_t key[SHA256_DIGEST_SIZE], const char *canon,
+		      size_t canon_len, const uint8_t digest[SHA256_DIGEST_SIZE],
+		      const struct seccomp_prog *p, struct lc_err *err);
 
 /* ---- load.c ---- */
 /* 1 when the kernel knows the SECCOMP_RET_* action, 0 when not, -errno on failure. */

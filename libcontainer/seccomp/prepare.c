@@ -64,13 +64,14 @@ open_cache_dir(const char *dir, struct lc_err *err)
 	return fd;
 }
 
-/* Cache lookup. 0 with *ret on a hit, else 1 (compile); warnings are logged here. */
+/* Cache lookup. 0 with *ret and *digest on a hit, else 1 (compile); warnings are
+ * logged here. */
 static int
-lookup(int dirfd, const char *dir, const uint8_t key[SHA256_DIGEST_SIZE],
-       struct seccomp_prog **ret)
+lookup(int dirfd, const char *dir, const uint8_t key[SHA256_DIGEST_SIZE], const char *canon,
+       size_t len, struct seccomp_prog **ret, uint8_t digest[SHA256_DIGEST_SIZE])
 {
 	struct lc_err cerr = { 0 };
-	int r = seccomp_cache_get(dirfd, key, ret, &cerr);
+	int r = seccomp_cache_get(dirfd, key, canon, len, ret, digest, &cerr);
 
 	if (r == 0)
 		return 0;
@@ -99,7 +100,6 @@ seccomp_prepare(const struct spec_seccomp *s, const char *cache_dir, bool fail_u
 	r = seccomp_canonical(s, &canon, &len);
 	if (r < 0)
 		return lc_err_set(err, r, "seccomp");
-	sha256(canon, len, digest);
 	/* Kernel support first: a flag or action this kernel lacks is an error even when
 	 * a cached program exists (it may come from a copied state root). */
 	r = seccomp_spec_flags(s, &flags, &notify, err);
@@ -116,19 +116,21 @@ seccomp_prepare(const struct spec_seccomp *s, const char *cache_dir, bool fail_u
 		dirfd = open_cache_dir(cache_dir, &cerr);
 		if (dirfd < 0)
 			log_warn("seccomp cache: %s; compiling the filter without it", cerr.msg);
-		else if (seccomp_cache_key(digest, key) < 0)
+		else if (seccomp_cache_key(canon, len, key) < 0)
 			closep(&dirfd), dirfd = -1;
 	}
-	if (dirfd >= 0 && lookup(dirfd, cache_dir, key, &p) == 0) {
+	if (dirfd >= 0 && lookup(dirfd, cache_dir, key, canon, len, &p, digest) == 0) {
 		if (fail_unknown && p->unknown)
 			return seccomp_unknown_error(p, err);
 		p->cache_hit = true;
 	} else {
+		/* the digest of the record; a hit takes it from the entry instead */
+		sha256(canon, len, digest);
 		r = seccomp_compile(s, fail_unknown, &p, err);
 		if (r < 0)
 			return r;
 		struct lc_err cerr = { 0 };
-		if (dirfd >= 0 && seccomp_cache_put(dirfd, key, p, &cerr) < 0)
+		if (dirfd >= 0 && seccomp_cache_put(dirfd, key, canon, len, digest, p, &cerr) < 0)
 			log_warn("seccomp cache %s: %s", cache_dir, cerr.msg);
 	}
 	sha256_hex(digest, p->sha256);

@@ -10,85 +10,154 @@
 #include "tables.h"
 #include "seccomp/internal.h"
 
-/* Writes n in decimal. This runs for every syscall name of a profile on each start
- * (the digest is the cache key), so it avoids printf's format parsing. */
-static void
-canon_num(FILE *f, size_t n)
+/* The canonical bytes are built on every start with a profile (they are the cache key
+ * and the digest), so they go straight into a growable buffer: no stdio, no printf. */
+struct canon {
+	char *buf;
+	size_t len, cap;
+	bool oom;
+};
+
+/* Room for n more bytes at c->buf + c->len, or NULL (out of memory, remembered). */
+static char *
+canon_reserve(struct canon *c, size_t n)
+{
+	if (c->oom)
+		return NULL;
+	if (c->len + n > c->cap) {
+		size_t cap = c->cap ? c->cap : 8192;
+		while (cap < c->len + n)
+			cap *= 2;
+		char *b = realloc(c->buf, cap);
+		if (!b) {
+			c->oom = true;
+			return NULL;
+		}
+		c->buf = b;
+		c->cap = cap;
+	}
+	return c->buf + c->len;
+}
+
+/* n in decimal at w; returns the end */
+static char *
+put_num(char *w, unsigned long long n)
 {
 	char buf[24], *p = buf + sizeof(buf);
 	do
 		*--p = (char)('0' + n % 10);
 	while ((n /= 10));
-	fwrite_unlocked(p, 1, buf + sizeof(buf) - p, f);
+	memcpy(w, p, buf + sizeof(buf) - p);
+	return w + (buf + sizeof(buf) - p);
+}
+
+static void
+canon_lit(struct canon *c, const char *s)
+{
+	size_t n = strlen(s);
+	char *w = canon_reserve(c, n);
+	if (w) {
+		memcpy(w, s, n);
+		c->len += n;
+	}
+}
+
+static void
+canon_num(struct canon *c, unsigned long long n)
+{
+	char *w = canon_reserve(c, 24);
+	if (w)
+		c->len = put_num(w, n) - c->buf;
 }
 
 /* "tag <len>:<s>\n" or "tag -\n": length-prefixed, so no content can be mistaken for
- * structure. */
+ * structure. One reservation per string: this runs for every syscall name. */
 static void
-canon_str(FILE *f, const char *tag, const char *s)
+canon_str(struct canon *c, const char *tag, const char *s)
 {
-	fputs_unlocked(tag, f);
-	if (!s) {
-		fputs_unlocked(" -\n", f);
+	size_t tl = strlen(tag), len = s ? strlen(s) : 0;
+	char *w = canon_reserve(c, tl + len + 32);
+
+	if (!w)
 		return;
+	memcpy(w, tag, tl), w += tl;
+	if (!s) {
+		memcpy(w, " -\n", 3), w += 3;
+	} else {
+		*w++ = ' ';
+		w = put_num(w, len);
+		*w++ = ':';
+		memcpy(w, s, len), w += len;
+		*w++ = '\n';
 	}
-	size_t len = strlen(s);
-	fputc_unlocked(' ', f);
-	canon_num(f, len);
-	fputc_unlocked(':', f);
-	fwrite_unlocked(s, 1, len, f);
-	fputc_unlocked('\n', f);
+	c->len = w - c->buf;
 }
 
 static void
-canon_strv(FILE *f, const char *tag, char *const *v, size_t n)
+canon_strv(struct canon *c, const char *tag, char *const *v, size_t n)
 {
-	fputs_unlocked(tag, f);
-	fputc_unlocked(' ', f);
-	canon_num(f, n);
-	fputc_unlocked('\n', f);
+	canon_lit(c, tag);
+	canon_lit(c, " ");
+	canon_num(c, n);
+	canon_lit(c, "\n");
 	for (size_t i = 0; i < n; i++)
-		canon_str(f, "s", v[i]);
+		canon_str(c, "s", v[i]);
+}
+
+/* "<what> <ACTION> errno <n>\n", or "errno -0" when there is no errnoRet */
+static void
+canon_action(struct canon *c, const char *what, enum seccomp_action a, bool has, unsigned e)
+{
+	canon_lit(c, what);
+	canon_lit(c, table_seccomp_action_name(a));
+	canon_lit(c, has ? " errno " : " errno -");
+	canon_num(c, has ? e : 0);
+	canon_lit(c, "\n");
 }
 
 int
 seccomp_canonical(const struct spec_seccomp *s, char **ret, size_t *ret_len)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	struct canon c = { 0 };
 
-	if (!f)
-		return -errno;
 	/* Action and operator names (not enum values) keep the digest stable across
 	 * builds; SCMP_ACT_KILL and SCMP_ACT_KILL_THREAD are one action and hash alike. */
-	fprintf(f, "strait-seccomp-profile-v1\n");
-	fprintf(f, "default %s errno %s%u\n", table_seccomp_action_name(s->default_action),
-		s->has_default_errno_ret ? "" : "-", s->has_default_errno_ret ? s->default_errno_ret : 0);
-	canon_strv(f, "architectures", s->architectures, s->n_architectures);
-	canon_strv(f, "flags", s->flags, s->n_flags);
-	canon_str(f, "listenerPath", s->listener_path);
-	canon_str(f, "listenerMetadata", s->listener_metadata);
-	fprintf(f, "syscalls %zu\n", s->n_rules);
+	canon_lit(&c, "strait-seccomp-profile-v1\n");
+	canon_action(&c, "default ", s->default_action, s->has_default_errno_ret,
+		     s->default_errno_ret);
+	canon_strv(&c, "architectures", s->architectures, s->n_architectures);
+	canon_strv(&c, "flags", s->flags, s->n_flags);
+	canon_str(&c, "listenerPath", s->listener_path);
+	canon_str(&c, "listenerMetadata", s->listener_metadata);
+	canon_lit(&c, "syscalls ");
+	canon_num(&c, s->n_rules);
+	canon_lit(&c, "\n");
 	for (size_t i = 0; i < s->n_rules; i++) {
 		const struct spec_seccomp_rule *r = &s->rules[i];
 
-		fprintf(f, "rule %s errno %s%u\n", table_seccomp_action_name(r->action),
-			r->has_errno_ret ? "" : "-", r->has_errno_ret ? r->errno_ret : 0);
-		canon_strv(f, "names", r->names, r->n_names);
-		fprintf(f, "args %zu\n", r->n_args);
-		for (size_t k = 0; k < r->n_args; k++)
-			fprintf(f, "arg %u %s %llu %llu\n", r->args[k].index,
-				table_seccomp_op_name(r->args[k].op),
-				(unsigned long long)r->args[k].value,
-				(unsigned long long)r->args[k].value_two);
+		canon_action(&c, "rule ", r->action, r->has_errno_ret, r->errno_ret);
+		canon_strv(&c, "names", r->names, r->n_names);
+		canon_lit(&c, "args ");
+		canon_num(&c, r->n_args);
+		canon_lit(&c, "\n");
+		for (size_t k = 0; k < r->n_args; k++) {
+			canon_lit(&c, "arg ");
+			canon_num(&c, r->args[k].index);
+			canon_lit(&c, " ");
+			canon_lit(&c, table_seccomp_op_name(r->args[k].op));
+			canon_lit(&c, " ");
+			canon_num(&c, r->args[k].value);
+			canon_lit(&c, " ");
+			canon_num(&c, r->args[k].value_two);
+			canon_lit(&c, "\n");
+		}
 	}
-	if (fclose(f) != 0) {
-		free(buf);
+	if (c.oom) {
+		free(c.buf);
 		return -ENOMEM;
 	}
-	*ret = buf;
-	*ret_len = len;
+	*ret = c.buf;
+	*ret_len = c.len;
 	return 0;
 }
 

@@ -859,23 +859,28 @@ count_entries(const char *dir, int *ret_tmp)
 	return n;
 }
 
-/* Where the cache keeps the entry of cache_profile(77). */
+/* Where the cache keeps the entry of cache_profile(e); its key in key. */
 static char *
-entry_path(char *buf, size_t len, const char *dir)
+entry_path_of(char *buf, size_t len, const char *dir, unsigned e, uint8_t key[32])
 {
-	uint8_t digest[32], key[32];
 	char hex[65];
 	struct prof q;
-	cache_profile(&q, 77);
+	cache_profile(&q, e);
 	char *canon;
 	size_t clen;
 	seccomp_canonical(&q.s, &canon, &clen);
-	sha256(canon, clen, digest);
+	seccomp_cache_key(canon, clen, key);
 	free(canon);
-	seccomp_cache_key(digest, key);
 	sha256_hex(key, hex);
 	snprintf(buf, len, "%s/%s.bpf", dir, hex);
 	return buf;
+}
+
+static char *
+entry_path(char *buf, size_t len, const char *dir)
+{
+	uint8_t key[32];
+	return entry_path_of(buf, len, dir, 77, key);
 }
 
 static struct seccomp_prog *
@@ -971,6 +976,26 @@ test_cache(void)
 		ok(b && b->cache_hit, "%s entry: the next prepare hits again", hows[i]);
 		seccomp_prog_free(b);
 	}
+
+	/* A key collision: profile 78's entry name and key over profile 77's bytes, with a
+	 * valid checksum. The canonical bytes differ, so it is not taken. */
+	char path78[256], cmd[600];
+	uint8_t key78[32];
+	entry_path(path, sizeof(path), dir);
+	entry_path_of(path78, sizeof(path78), dir, 78, key78);
+	snprintf(cmd, sizeof(cmd), "cp %s %s", path, path78);
+	ok(system(cmd) == 0, "entry 77 copied over entry 78");
+	int efd = open(path78, O_WRONLY | O_CLOEXEC);
+	ok(pwrite(efd, key78, 32, 24) == 32, "... with 78's key in its header");
+	close(efd);
+	ftruncate(log_fd, 0);
+	lseek(log_fd, 0, SEEK_SET);
+	cache_profile(&q, 78);
+	c = prepare(&q, dir, NULL);
+	ok(c && !c->cache_hit, "an entry holding another profile's bytes is not taken");
+	is_int(c ? eval1(c, SYS_mkdir, 0) : 0, SECCOMP_RET_ERRNO | 78, "... the rebuilt filter is 78's");
+	has_str(log_text(), "holds another profile", "... and the log says why");
+	seccomp_prog_free(c);
 
 	/* an unusable cache dir is a warning, not a failure */
 	ftruncate(log_fd, 0);
