@@ -352,8 +352,10 @@ emit_arch_dispatch(struct builder *b)
 		emit_search(b, b->archs, b->n_archs);
 		return;
 	}
+	/* Highest arch value first: AUDIT_ARCH values of 64-bit arches carry bit 31
+	 * (__AUDIT_ARCH_64BIT), and a 64-bit process mostly makes 64-bit calls. */
 	size_t next = SIZE_MAX;
-	for (size_t i = 0; i < b->n_archs; i++) {
+	for (size_t i = b->n_archs; i-- > 0;) {
 		const struct cell *c = &b->archs[i];
 		if (c->lo != c->hi || same_outcome(c, rest))
 			continue;
