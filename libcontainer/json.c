@@ -230,37 +230,22 @@ json_number_text(const struct json_val *v)
 	return y->u.number.r;
 }
 
-/* Splits the number text into sign and decimal digits; -EINVAL for fractions,
- * exponents and anything that is not a plain JSON integer. */
+/* The sign and magnitude of an integer: -EINVAL for fractions, exponents and anything
+ * that is not a plain JSON integer, -ERANGE for a magnitude past UINT64_MAX. */
 static int
-number_digits(const struct json_val *v, bool *ret_neg, const char **ret_digits)
+number_magnitude(const struct json_val *v, bool *ret_neg, uint64_t *ret)
 {
 	const char *t = json_number_text(v);
+	uint64_t acc = 0;
 
 	if (!t)
 		return -EINVAL;
-	*ret_neg = false;
-	if (*t == '-') {
-		*ret_neg = true;
-		t++;
-	}
-	if (!*t)
+	*ret_neg = *t == '-';
+	t += *ret_neg;
+	if (!*t || t[strspn(t, "0123456789")])
 		return -EINVAL;
-	for (const char *p = t; *p; p++)
-		if (*p < '0' || *p > '9')
-			return -EINVAL;
-	*ret_digits = t;
-	return 0;
-}
-
-/* Accumulates decimal digits into *ret, -ERANGE past UINT64_MAX. */
-static int
-digits_to_u64(const char *d, uint64_t *ret)
-{
-	uint64_t acc = 0;
-
-	for (; *d; d++) {
-		unsigned dig = (unsigned)(*d - '0');
+	for (; *t; t++) {
+		unsigned dig = (unsigned)(*t - '0');
 		if (acc > (UINT64_MAX - dig) / 10)
 			return -ERANGE;
 		acc = acc * 10 + dig;
@@ -272,15 +257,10 @@ digits_to_u64(const char *d, uint64_t *ret)
 int
 json_uint64(const struct json_val *v, uint64_t *ret)
 {
-	const char *d;
 	bool neg;
 	uint64_t u;
-	int r;
+	int r = number_magnitude(v, &neg, &u);
 
-	r = number_digits(v, &neg, &d);
-	if (r < 0)
-		return r;
-	r = digits_to_u64(d, &u);
 	if (r < 0)
 		return r;
 	if (neg && u != 0)
@@ -292,15 +272,10 @@ json_uint64(const struct json_val *v, uint64_t *ret)
 int
 json_int64(const struct json_val *v, int64_t *ret)
 {
-	const char *d;
 	bool neg;
 	uint64_t u;
-	int r;
+	int r = number_magnitude(v, &neg, &u);
 
-	r = number_digits(v, &neg, &d);
-	if (r < 0)
-		return r;
-	r = digits_to_u64(d, &u);
 	if (r < 0)
 		return r;
 	if (neg) {

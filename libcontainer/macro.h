@@ -1,9 +1,11 @@
-/* Cleanup attributes and ownership transfer helpers shared by every module.
+/* Cleanup attributes, ownership transfer and array growth helpers shared by every module.
  * Ownership moves only through TAKE_PTR()/TAKE_FD(); see shared STYLE.md. */
 #ifndef STRAIT_MACRO_H
 #define STRAIT_MACRO_H
 
 #include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -50,6 +52,24 @@ strv_freep(char ***v)
 			free(*p);
 		free(*v);
 	}
+}
+
+/* Makes room for need elements of size bytes in *v (capacity *cap, doubled from 64);
+ * false when out of memory, with *v unchanged. */
+static inline bool
+array_grow(void **v, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return true;
+	size_t c = *cap ? *cap * 2 : 64;
+	while (c < need)
+		c *= 2;
+	void *p = realloc(*v, c * size);
+	if (!p)
+		return false;
+	*v = p;
+	*cap = c;
+	return true;
 }
 
 #define _cleanup_(f) __attribute__((cleanup(f)))

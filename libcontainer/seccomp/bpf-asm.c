@@ -6,26 +6,10 @@
 #include "macro.h"
 #include "seccomp/bpf-asm.h"
 
-static bool
-grow(void **v, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return true;
-	size_t c = *cap ? *cap * 2 : 64;
-	while (c < need)
-		c *= 2;
-	void *p = realloc(*v, c * size);
-	if (!p)
-		return false;
-	*v = p;
-	*cap = c;
-	return true;
-}
-
 size_t
 bpf_asm_label(struct bpf_asm *a)
 {
-	if (!grow((void **)&a->labels, &a->cap_labels, a->n_labels + 1, sizeof(*a->labels))) {
+	if (!array_grow((void **)&a->labels, &a->cap_labels, a->n_labels + 1, sizeof(*a->labels))) {
 		a->oom = true;
 		return SIZE_MAX;
 	}
@@ -43,7 +27,7 @@ bpf_asm_bind(struct bpf_asm *a, size_t label)
 size_t
 bpf_asm_insn(struct bpf_asm *a, uint16_t code, uint32_t k, size_t jt, size_t jf)
 {
-	if (!grow((void **)&a->v, &a->cap, a->n + 1, sizeof(*a->v))) {
+	if (!array_grow((void **)&a->v, &a->cap, a->n + 1, sizeof(*a->v))) {
 		a->oom = true;
 		return SIZE_MAX;
 	}

@@ -49,7 +49,7 @@ struct builder {
 	struct bpf_range r;
 	size_t residual; /* label of the residual's entry */
 	struct shared_ret *rets; /* the current section's returns */
-	size_t n_rets;
+	size_t n_rets, cap_rets;
 	struct cell *archs;
 	size_t n_archs;
 };
@@ -68,10 +68,32 @@ builder_done(struct builder *b)
 static bool
 same_outcome(const struct cell *x, const struct cell *y)
 {
-	return x->kind == y->kind && (x->kind == C_RESIDUAL || (x->kind == C_RET && x->ret == y->ret));
+	/* C_TREE cells are never alike: each is its own arch's search */
+	return x->kind == y->kind &&
+	       (x->kind == C_RESIDUAL || (x->kind == C_RET && x->ret == y->ret));
 }
 
-static void set_targets(struct builder *b, size_t insn, size_t jt, size_t jf);
+static void
+set_targets(struct builder *b, size_t insn, size_t jt, size_t jf)
+{
+	if (insn < b->a.n) {
+		b->a.v[insn].jt = jt;
+		b->a.v[insn].jf = jf;
+	}
+}
+
+/* One link of a JEQ chain: A == v goes to jt, anything else to the next link, or to
+ * final after the last. *next carries the label between links (SIZE_MAX before the
+ * first). */
+static void
+jeq_link(struct builder *b, size_t *next, uint32_t v, size_t jt, bool last, size_t final)
+{
+	if (*next != SIZE_MAX)
+		bpf_asm_bind(&b->a, *next);
+	size_t insn = bpf_asm_insn(&b->a, BPF_JMP | BPF_JEQ | BPF_K, v, 0, 0);
+	*next = last ? final : bpf_asm_label(&b->a);
+	set_targets(b, insn, jt, *next);
+}
 
 static size_t
 ret_label(struct builder *b, uint32_t ret)
@@ -79,14 +101,12 @@ ret_label(struct builder *b, uint32_t ret)
 	for (size_t i = 0; i < b->n_rets; i++)
 		if (b->rets[i].ret == ret)
 			return b->rets[i].label;
-	struct shared_ret *v = realloc(b->rets, (b->n_rets + 1) * sizeof(*v));
-	if (!v) {
+	if (!array_grow((void **)&b->rets, &b->cap_rets, b->n_rets + 1, sizeof(*b->rets))) {
 		b->a.oom = true;
 		return SIZE_MAX;
 	}
-	b->rets = v;
-	v[b->n_rets] = (struct shared_ret){ ret, bpf_asm_label(&b->a) };
-	return v[b->n_rets++].label;
+	b->rets[b->n_rets] = (struct shared_ret){ ret, bpf_asm_label(&b->a) };
+	return b->rets[b->n_rets++].label;
 }
 
 static size_t
@@ -100,28 +120,18 @@ outcome_label(struct builder *b, enum cell_kind kind, uint32_t ret)
 static size_t
 leaf_label(struct builder *b, const struct cell *c)
 {
-	if (c->n_exc) {
-		size_t self = bpf_asm_label(&b->a), next = SIZE_MAX;
+	size_t self, next = SIZE_MAX;
 
-		bpf_asm_bind(&b->a, self);
-		for (size_t i = 0; i < c->n_exc; i++) {
-			if (next != SIZE_MAX)
-				bpf_asm_bind(&b->a, next);
-			size_t insn = bpf_asm_insn(&b->a, BPF_JMP | BPF_JEQ | BPF_K, c->exc[i].v, 0, 0);
-			next = i + 1 < c->n_exc ? bpf_asm_label(&b->a) : outcome_label(b, c->kind, c->ret);
-			set_targets(b, insn, outcome_label(b, c->exc[i].kind, c->exc[i].ret), next);
-		}
-		return self;
-	}
-	switch (c->kind) {
-	case C_RET:
-		return ret_label(b, c->ret);
-	case C_RESIDUAL:
-		return b->residual;
-	case C_TREE:
-		break;
-	}
-	return c->label;
+	if (c->kind == C_TREE)
+		return c->label;
+	if (!c->n_exc)
+		return outcome_label(b, c->kind, c->ret);
+	self = bpf_asm_label(&b->a);
+	bpf_asm_bind(&b->a, self);
+	for (size_t i = 0; i < c->n_exc; i++)
+		jeq_link(b, &next, c->exc[i].v, outcome_label(b, c->exc[i].kind, c->exc[i].ret),
+			 i + 1 == c->n_exc, outcome_label(b, c->kind, c->ret));
+	return self;
 }
 
 /* The section's return instructions, after its search: shared by all its leaves. */
@@ -133,15 +143,6 @@ emit_rets(struct builder *b)
 		bpf_asm_insn(&b->a, BPF_RET | BPF_K, b->rets[i].ret, 0, 0);
 	}
 	b->n_rets = 0;
-}
-
-static void
-set_targets(struct builder *b, size_t insn, size_t jt, size_t jf)
-{
-	if (insn < b->a.n) {
-		b->a.v[insn].jt = jt;
-		b->a.v[insn].jf = jf;
-	}
 }
 
 /* A balanced search over the sorted, adjacent ranges c[0 .. n) of the value in A, in
@@ -158,7 +159,7 @@ emit_tree(struct builder *b, const struct cell *c, size_t n)
 	bpf_asm_bind(&b->a, self);
 	/* one syscall different from its neighbours on both sides: one JEQ */
 	if (n == 3 && c[1].lo == c[1].hi && same_outcome(&c[0], &c[2]) && !c[0].n_exc &&
-	    !c[1].n_exc && !c[2].n_exc) {
+	    !c[2].n_exc) {
 		insn = bpf_asm_insn(&b->a, BPF_JMP | BPF_JEQ | BPF_K, c[1].lo, 0, 0);
 		size_t jt = leaf_label(b, &c[1]);
 		set_targets(b, insn, jt, leaf_label(b, &c[0]));
@@ -211,8 +212,7 @@ box_cell(const struct bpf_box *x, uint32_t lo, uint32_t hi)
 static void
 append_cell(struct cell *v, size_t *n, const struct cell *c)
 {
-	if (*n && v[*n - 1].kind != C_TREE && same_outcome(&v[*n - 1], c) &&
-	    v[*n - 1].hi + 1 == c->lo) {
+	if (*n && same_outcome(&v[*n - 1], c) && v[*n - 1].hi + 1 == c->lo) {
 		v[*n - 1].hi = c->hi;
 		return;
 	}
@@ -354,20 +354,16 @@ emit_arch_dispatch(struct builder *b)
 	}
 	/* Highest arch value first: AUDIT_ARCH values of 64-bit arches carry bit 31
 	 * (__AUDIT_ARCH_64BIT), and a 64-bit process mostly makes 64-bit calls. */
-	size_t next = SIZE_MAX;
+	size_t n = 0, k = 0, next = SIZE_MAX;
+	for (size_t i = 0; i < b->n_archs; i++)
+		n += b->archs[i].lo == b->archs[i].hi && !same_outcome(&b->archs[i], rest);
+	if (!n)
+		bpf_asm_insn(&b->a, BPF_JMP | BPF_JA, 0, leaf_label(b, rest), 0);
 	for (size_t i = b->n_archs; i-- > 0;) {
 		const struct cell *c = &b->archs[i];
-		if (c->lo != c->hi || same_outcome(c, rest))
-			continue;
-		if (next != SIZE_MAX)
-			bpf_asm_bind(&b->a, next);
-		size_t insn = bpf_asm_insn(&b->a, BPF_JMP | BPF_JEQ | BPF_K, c->lo, 0, 0);
-		next = bpf_asm_label(&b->a);
-		set_targets(b, insn, leaf_label(b, c), next);
+		if (c->lo == c->hi && !same_outcome(c, rest))
+			jeq_link(b, &next, c->lo, leaf_label(b, c), ++k == n, leaf_label(b, rest));
 	}
-	if (next != SIZE_MAX)
-		bpf_asm_bind(&b->a, next);
-	bpf_asm_insn(&b->a, BPF_JMP | BPF_JA, 0, leaf_label(b, rest), 0);
 }
 
 static void

@@ -41,14 +41,8 @@ struct memo {
 static int
 push(struct stack *s, const struct astate *st)
 {
-	if (s->n == s->cap) {
-		size_t c = s->cap ? s->cap * 2 : 64;
-		struct astate *v = realloc(s->v, c * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		s->v = v;
-		s->cap = c;
-	}
+	if (!array_grow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v)))
+		return -ENOMEM;
 	s->v[s->n++] = *st;
 	return 0;
 }
@@ -268,14 +262,8 @@ add_box(struct bpf_range *r, const struct astate *s, bool fixed, uint32_t ret)
 {
 	if (r->n_boxes == BOX_LIMIT)
 		return -E2BIG;
-	if (r->n_boxes == r->cap_boxes) {
-		size_t c = r->cap_boxes ? r->cap_boxes * 2 : 256;
-		struct bpf_box *v = realloc(r->boxes, c * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		r->boxes = v;
-		r->cap_boxes = c;
-	}
+	if (!array_grow((void **)&r->boxes, &r->cap_boxes, r->n_boxes + 1, sizeof(*r->boxes)))
+		return -ENOMEM;
 	r->boxes[r->n_boxes++] = (struct bpf_box){ s->alo, s->ahi, s->nlo, s->nhi, ret, fixed,
 						   false };
 	return 0;

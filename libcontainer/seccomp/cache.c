@@ -184,14 +184,16 @@ read_all(int fd, void *buf, size_t len)
 	return 0;
 }
 
+/* Checks the entry in buf and copies out its header (buf may be unaligned). */
 static int
 check_entry(const uint8_t *buf, size_t size, const uint8_t key[SHA256_DIGEST_SIZE],
-	    const char *canon, size_t canon_len, struct lc_err *err)
+	    const char *canon, size_t canon_len, struct cache_header *ret, struct lc_err *err)
 {
 	struct cache_header h;
 	uint64_t sum[2];
 
 	memcpy(&h, buf, sizeof(h));
+	*ret = h;
 	if (memcmp(h.magic, CACHE_MAGIC, sizeof(h.magic)) != 0)
 		return lc_err_setx(err, EBADMSG, "bad magic");
 	if (h.format != CACHE_FORMAT)
@@ -244,10 +246,9 @@ seccomp_cache_get(int dirfd, const uint8_t key[SHA256_DIGEST_SIZE], const char *
 		return lc_err_setx(err, EBADMSG, "%s: truncated while reading", name);
 	if (r < 0)
 		return lc_err_set(err, r, "reading %s", name);
-	r = check_entry(buf, st.st_size, key, canon, canon_len, err);
+	r = check_entry(buf, st.st_size, key, canon, canon_len, &h, err);
 	if (r < 0)
 		return lc_err_prefix(err, "%s", name);
-	memcpy(&h, buf, sizeof(h));
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
@@ -294,6 +295,7 @@ serialize(const uint8_t key[SHA256_DIGEST_SIZE], const char *canon, size_t canon
 	memcpy(h.profile_sha256, digest, SHA256_DIGEST_SIZE);
 	h.canon_len = (uint32_t)canon_len;
 	h.payload_len = (uint32_t)(len - sizeof(h) - canon_len);
+	/* the check covers the header's profile_sha256: header in, hash, header again */
 	memcpy(buf, &h, sizeof(h));
 	fast_hash(buf + CHECKED_FROM, len - CHECKED_FROM, h.check);
 	memcpy(buf, &h, sizeof(h));

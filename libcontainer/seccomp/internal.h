@@ -22,7 +22,7 @@
 #define SECCOMP_MAX_ERRNO 4094
 /* Bumped whenever compile.c, bpf.c or bpf-opt.c would produce different bytes for the
  * same input, so that cached programs of an older strait are not reused. */
-#define SECCOMP_COMPILER_VERSION "strait-seccomp-compiler-2"
+#define SECCOMP_COMPILER_VERSION "strait-seccomp-compiler-3"
 
 /* ---- compile.c ---- */
 /* SECCOMP_FILTER_FLAG_* of a flag name; -EINVAL when unknown. */

@@ -3,7 +3,6 @@
  * tooling), and freeing profiles this module allocates. Parsing config.json is
  * spec.c's; compiling is compile.c's. */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "json.h"
