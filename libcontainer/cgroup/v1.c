@@ -245,24 +245,28 @@ v1_pids(struct cgroup_mgr *m, const struct spec_resources *r, struct lc_err *err
 	return write_i64(h, "pids.max", r->pids_limit, err);
 }
 
+/* The file a blockIO.weight goes to, found before anything is written so that a
+ * weight this kernel cannot hold fails the whole apply (or update) unchanged. */
 static int
-v1_blkio(struct cgroup_mgr *m, const struct spec_resources *r, struct lc_err *err)
+v1_blkio_file(struct cgroup_mgr *m, const struct spec_resources *r, struct cg_hier **ret_h,
+	      const char **ret_file, struct lc_err *err)
 {
-	struct cg_hier *h;
 	int ret;
+	*ret_file = NULL;
 	if (!r->has_blkio_weight || !r->blkio_weight)
 		return 0;
-	if ((ret = need(m, "blkio", "blockIO.weight", &h, err)) < 0)
+	if ((ret = need(m, "blkio", "blockIO.weight", ret_h, err)) < 0)
 		return ret;
 	/* blkio.weight belongs to CFQ (gone since 5.0); BFQ offers blkio.bfq.weight. */
-	const char *file = cgroup_has_file(h, "blkio.weight")       ? "blkio.weight"
-			   : cgroup_has_file(h, "blkio.bfq.weight") ? "blkio.bfq.weight"
-								    : NULL;
-	if (!file)
+	*ret_file = cgroup_has_file(*ret_h, "blkio.weight")       ? "blkio.weight"
+		    : cgroup_has_file(*ret_h, "blkio.bfq.weight") ? "blkio.bfq.weight"
+								  : NULL;
+	if (!*ret_file)
 		return lc_err_setx(err, ENOTSUP,
 				   "linux.resources.blockIO.weight: neither blkio.weight nor "
-				   "blkio.bfq.weight exists in %s (no CFQ or BFQ I/O scheduler)", h->dir);
-	return write_i64(h, file, r->blkio_weight, err);
+				   "blkio.bfq.weight exists in %s (no CFQ or BFQ I/O scheduler)",
+				   (*ret_h)->dir);
+	return 0;
 }
 
 /* Deny everything, then the spec's rules in order, then the default allow list, which
@@ -305,9 +309,14 @@ v1_apply(struct cgroup_mgr *m, const struct spec_resources *r, struct lc_err *er
 		return lc_err_setx(err, ENOTSUP,
 				   "linux.resources.unified: \"%s\" needs cgroup v2, and this host "
 				   "uses cgroup v1", r->unified[0]);
+	struct cg_hier *blkio = NULL;
+	const char *weight_file;
+	if ((ret = v1_blkio_file(m, r, &blkio, &weight_file, err)) < 0)
+		return ret;
 	if ((ret = v1_cpuset(m, r, err)) < 0 || (ret = v1_memory(m, r, err)) < 0 ||
-	    (ret = v1_cpu(m, r, err)) < 0 || (ret = v1_pids(m, r, err)) < 0 ||
-	    (ret = v1_blkio(m, r, err)) < 0)
+	    (ret = v1_cpu(m, r, err)) < 0 || (ret = v1_pids(m, r, err)) < 0)
+		return ret;
+	if (weight_file && (ret = write_i64(blkio, weight_file, r->blkio_weight, err)) < 0)
 		return ret;
 	if (m->devices_pending && (ret = v1_devices(m, r, err)) < 0)
 		return ret;

@@ -14,8 +14,9 @@ bats_require_minimum_version 1.5.0
 
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TOP=$(cd "$TESTS_DIR/.." && pwd)
-SHARED=${STRAIT_SHARED:-$(cd "$(git -C "$TOP" rev-parse --show-toplevel 2>/dev/null || echo "$TOP")/../shared" 2>/dev/null && pwd)}
-SCHEMA_DIR=$SHARED/oci-schema
+# Test data (OCI schemas with their LICENSE, Docker's profile) lives in the checkout.
+DATA_DIR=$TESTS_DIR/data
+SCHEMA_DIR=$DATA_DIR/oci-schema
 TEST_CACHE=${STRAIT_TEST_CACHE:-${TMPDIR:-/tmp}/strait-test-cache}
 
 if [ -n "${RUNTIME:-}" ]; then
@@ -124,6 +125,13 @@ run_detached_ok() {
 	runq rrun -d "$@"
 	CTR_OUT=$RUNQ_OUT CTR_ERR=$RUNQ_ERR
 	[ "$status" = 0 ] || fail "run -d failed ($status): $stderr"
+}
+
+# host_blkio_weight: true when this kernel's v1 blkio controller has a weight file
+# (CFQ's blkio.weight or BFQ's blkio.bfq.weight). blk-mq kernels without BFQ have none,
+# and then a blockIO.weight must be refused, not dropped.
+host_blkio_weight() {
+	[ -e /sys/fs/cgroup/blkio/blkio.weight ] || [ -e /sys/fs/cgroup/blkio/blkio.bfq.weight ]
 }
 
 # ---- bundle and config ----

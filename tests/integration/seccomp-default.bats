@@ -285,7 +285,7 @@ classify() {
 }
 
 @test "default profile: compared with Docker's default (differences printed)" {
-	local docker=$SHARED/profiles/docker-default.json
+	local docker=$DATA_DIR/profiles/docker-default.json
 	[ -f "$docker" ] || skip "no $docker"
 	local d=$BATS_TEST_TMPDIR/cmp
 	mkdir -p "$d"

@@ -10,7 +10,7 @@ setup() {
 	strait_only "strait seccomp tools"
 	sc_setup
 	T=$BATS_TEST_TMPDIR
-	DOCKER=$SHARED/profiles/docker-default-oci.json
+	DOCKER=$DATA_DIR/profiles/docker-default-oci.json
 }
 teardown() { sc_teardown; }
 

@@ -2,6 +2,7 @@
  * roots in a temp dir, checking the exact file contents written, the path rules, the
  * error messages and that failures leave nothing behind; plus, as root on a hybrid
  * host, one pass over a real cgroup with a forked child. */
+#include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
@@ -768,6 +769,14 @@ test_real(void)
 	   "real dirs exist");
 
 	bool memsw = ex("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes");
+	/* Without CFQ or BFQ (this kernel's blk-mq default) blkio has no weight file: a
+	 * weight must then be an error, never silently dropped. */
+	bool bw = ex("/sys/fs/cgroup/blkio/blkio.weight") || ex("/sys/fs/cgroup/blkio/blkio.bfq.weight");
+	if (!bw) {
+		struct spec_resources w = { .present = true, .has_blkio_weight = true, .blkio_weight = 200 };
+		is_int(cgroup_apply(m, &w, &err), -EOPNOTSUPP, "real apply of an unsupported blkio weight fails");
+		has_str(err.msg, "linux.resources.blockIO.weight: neither blkio.weight nor", "and names the field");
+	}
 	struct spec_device_cgroup devs[] = { { false, 'a', -1, -1, "rwm" },
 					     { true, 'c', 10, 229, "rwm" } };
 	struct spec_resources res = { .present = true,
@@ -775,7 +784,7 @@ test_real(void)
 				      .has_mem_swap = memsw, .mem_swap = 128 << 20,
 				      .has_pids_limit = true, .pids_limit = 16,
 				      .has_cpu_shares = true, .cpu_shares = 256,
-				      .has_blkio_weight = true, .blkio_weight = 200,
+				      .has_blkio_weight = bw, .blkio_weight = 200,
 				      .devices = devs, .n_devices = 2 };
 	r = cgroup_apply(m, &res, &err);
 	is_int(r, 0, "real apply: %s", err.msg);

@@ -27,7 +27,7 @@
 #include "tap.h"
 
 #ifndef PROFILE_DIR
-#define PROFILE_DIR "../shared/profiles"
+#define PROFILE_DIR "tests/data/profiles"
 #endif
 
 /* ---- building profiles by hand ---- */
@@ -1252,7 +1252,7 @@ test_docker_profiles(void)
 	struct seccomp_prog *prog = NULL;
 
 	if (!text) {
-		ok(1, "# SKIP %s/docker-default-oci.json not found", PROFILE_DIR);
+		ok(0, "%s/docker-default-oci.json not found", PROFILE_DIR);
 		return;
 	}
 	struct lc_spec *spec = parse_profile_text(text, len, &err);
@@ -1282,7 +1282,7 @@ test_docker_profiles(void)
 	struct json_val *root = NULL;
 	char reason[128];
 	if (!text || json_parse(text, len, &root, reason, sizeof(reason)) < 0) {
-		ok(1, "# SKIP docker-default.json not readable");
+		ok(0, "docker-default.json not readable");
 		free(text);
 		return;
 	}
