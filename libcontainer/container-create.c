@@ -19,6 +19,7 @@
 #include "json.h"
 #include "log.h"
 #include "mounts.h"
+#include "namespaces.h"
 #include "process/process.h"
 #include "process/sync.h"
 #include "seccomp/policy.h"
@@ -267,6 +268,9 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, enum c
 	r = spec_load(o->bundle ? o->bundle : ".", &j->spec, err);
 	if (r < 0)
 		return r;
+	r = ns_check_shared(j->spec, err);
+	if (r < 0)
+		return r;
 	r = spec_validate(j->spec, err);
 	if (r < 0)
 		return r;
@@ -388,10 +392,11 @@ create_container(const struct lc_global *g, const struct lc_create_opts *o, enum
 	if (mode == CREATE_ONLY)
 		r = publish(g, o, j, err);
 	if (r < 0) {
-		kill(ret->pid, SIGKILL);
+		pidfd_kill(ret->pidfd, ret->pid, SIGKILL);
 		waitpid(ret->pid, NULL, 0);
 		close(ret->sync_fd);
 		closep(&ret->pty_master);
+		closep(&ret->pidfd);
 	}
 	return r;
 }
@@ -402,8 +407,10 @@ lc_container_create(const struct lc_global *g, const struct lc_create_opts *o, s
 	struct create_job j = { .ctx.listener_fd = -1, .ctx.console_fd = -1, .ctx.state_dirfd = -1, .ctx.recorder_fd = -1 };
 	struct spawn_result sr;
 	int r = create_container(g, o, CREATE_ONLY, &j, &sr, err);
-	if (r >= 0)
+	if (r >= 0) {
 		close(sr.sync_fd);
+		close(sr.pidfd);
+	}
 	create_job_cleanup(&j, g, r < 0);
 	return r;
 }

@@ -364,7 +364,7 @@ lc_container_exec(const struct lc_global *g, const struct lc_exec_opts *o, int *
 		r = container_write_pid_file(o->pid_file, sr.pid, err);
 	if (r < 0) {
 		/* A process the caller cannot track must not run: stop it. */
-		kill(sr.pid, SIGKILL);
+		pidfd_kill(sr.pidfd, sr.pid, SIGKILL);
 		while (waitpid(sr.pid, NULL, 0) < 0 && errno == EINTR)
 			;
 	} else if (o->detach) {
@@ -376,6 +376,7 @@ lc_container_exec(const struct lc_global *g, const struct lc_exec_opts *o, int *
 			*ret_status = status;
 	}
 	closep(&sr.pty_master);
+	closep(&sr.pidfd);
 	exec_job_cleanup(&j);
 	return r;
 }

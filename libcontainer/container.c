@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <pwd.h>
+#include <unistd.h>
 #include <time.h>
 #include "cgroup/cgroup.h"
 #include "container.h"
@@ -170,6 +172,23 @@ container_saved_spec(const char *root, const struct lc_state *st)
 	return s;
 }
 
+/* Signals the container's init through a pidfd opened before its start time is
+ * checked: a pid recycled since the state was written is never signalled. 0, or
+ * -ESRCH when the init is gone, or -errno. */
+static int
+signal_init(const struct lc_state *st, int signo)
+{
+	bool zombie = false;
+	if (st->pid <= 0)
+		return -ESRCH;
+	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, st->pid, 0);
+	if (pidfd < 0)
+		return -errno;
+	if (state_pid_start(st->pid, &zombie) != st->pid_start)
+		return -ESRCH;
+	return pidfd_kill(pidfd, st->pid, signo) < 0 ? -errno : 0;
+}
+
 int
 lc_container_start(const struct lc_global *g, const char *id, struct lc_err *err)
 {
@@ -196,7 +215,7 @@ lc_container_start(const struct lc_global *g, const char *id, struct lc_err *err
 		/* Without a recorder holding its listener the process would wait in execve
 		 * forever: it must not run unrecorded, so it is stopped. */
 		if (r < 0)
-			kill(st->pid, SIGKILL);
+			signal_init(st, SIGKILL);
 	}
 	closep(&w.fd);
 	if (r < 0)
@@ -259,8 +278,10 @@ kill_all(const struct lc_state *st, int signo, struct lc_err *err)
 	int r = load_cgroup(st, &cg, err);
 	if (r < 0)
 		return r;
-	if (!cg)
-		return kill(st->pid, signo) < 0 && errno != ESRCH ? lc_err_set(err, errno, "kill") : 0;
+	if (!cg) {
+		r = signal_init(st, signo);
+		return r < 0 && r != -ESRCH ? lc_err_set(err, -r, "kill") : 0;
+	}
 	/* Freeze first so that no new process escapes the snapshot, signal, then thaw
 	 * (a frozen process only acts on the signal once thawed). An empty cgroup, the
 	 * usual case at delete, needs none of it. */
@@ -292,8 +313,9 @@ lc_container_kill(const struct lc_global *g, const char *id, int signo, bool all
 		return lc_err_setx(err, ESRCH, "container \"%s\" is not running", id);
 	if (all)
 		return kill_all(st, signo, err);
-	if (kill(st->pid, signo) < 0)
-		return lc_err_set(err, errno, "kill container \"%s\" (pid %d)", id, st->pid);
+	r = signal_init(st, signo);
+	if (r < 0)
+		return lc_err_set(err, -r, "kill container \"%s\" (pid %d)", id, st->pid);
 	return 0;
 }
 
@@ -320,7 +342,7 @@ destroy(const struct lc_global *g, struct lc_state *st, enum ct_status status, s
 
 	if (status != ST_STOPPED) {
 		kill_all(st, SIGKILL, NULL);
-		kill(st->pid, SIGKILL);
+		signal_init(st, SIGKILL);
 		wait_gone(st);
 	}
 	r = load_cgroup(st, &cg, err);
@@ -443,7 +465,8 @@ lc_container_run(const struct lc_global *g, const struct lc_create_opts *o, int 
 	if (r >= 0)
 		run_poststart(j.spec, &j.st);
 	else
-		kill(sr.pid, SIGKILL);
+		pidfd_kill(sr.pidfd, sr.pid, SIGKILL);
+	closep(&sr.pidfd);
 	if (o->detach && r >= 0) {
 		create_job_cleanup(&j, g, false);
 		*ret_status = 0;

@@ -4,10 +4,13 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "error.h"
+#include "log.h"
 #include "namespaces.h"
 #include "tables.h"
 
@@ -41,6 +44,53 @@ ns_clone_flags(const struct lc_spec *s)
 	/* cgroup: unshared by the child after it was moved into its cgroup, so the
 	 * namespace root is the container's cgroup. time: prepared by the runtime. */
 	return flags;
+}
+
+static bool
+same_file(const char *x, const char *y)
+{
+	struct stat a, b;
+	/* unreadable paths are reported when they are opened */
+	return stat(x, &a) == 0 && stat(y, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+int
+ns_check_shared(struct lc_spec *s, struct lc_err *err)
+{
+	struct spec_ns *ns = s->linux_.ns;
+	char own[64];
+
+	for (int t = 0; t < NS__COUNT; t++) {
+		if (!ns[t].present || !ns[t].path)
+			continue;
+		const char *name = table_ns_proc_name((enum ns_type)t);
+		snprintf(own, sizeof(own), "/proc/self/ns/%s", name);
+		if (same_file(ns[t].path, own)) {
+			log_debug("linux.namespaces: %s path %s is the runtime's own namespace: "
+				  "shared", table_ns_name((enum ns_type)t), ns[t].path);
+			free(ns[t].path);
+			ns[t].path = NULL;
+			ns[t].present = false;
+			continue;
+		}
+		/* the root file system is set up in the mount namespace joined: never the
+		 * one of the pid namespace's init */
+		if (t == NS_MNT && same_file(ns[t].path, "/proc/1/ns/mnt"))
+			return lc_err_setx(err, EINVAL,
+					   "config.json: linux.namespaces: mount path \"%s\" is "
+					   "the mount namespace of pid 1: strait never sets up a "
+					   "root file system there", ns[t].path);
+	}
+	/* Setting up the root file system (propagation, binds, masks, pivot_root) in the
+	 * caller's mount namespace would take the host's root away from every process
+	 * that shares it. */
+	if (!ns[NS_MNT].present)
+		return lc_err_setx(err, EINVAL,
+				   "config.json: linux.namespaces: no \"mount\" namespace: strait "
+				   "sets up the root file system only in a mount namespace of the "
+				   "container's own, never in the caller's");
+	return 0;
 }
 
 static int

@@ -6,6 +6,14 @@
 
 #include "spec.h"
 
+/* Runtime, before validation: a namespace path that names the caller's own namespace
+ * of that type (/proc/self/ns/uts, /proc/1/ns/net from the host) shares the caller's,
+ * exactly as if the entry were absent. It is made absent, so that the rules for
+ * shared namespaces (no hostname, no sysctl, no root file system set-up) apply.
+ * Then, for create: no mount namespace, or a mount namespace path naming pid 1's, is
+ * refused (the root file system is never set up in the caller's). */
+int ns_check_shared(struct lc_spec *s, struct lc_err *err);
+
 /* Flags for clone3 of the container process. */
 unsigned long ns_clone_flags(const struct lc_spec *s);
 

@@ -91,8 +91,10 @@ setup_exec_until_ready(struct container_ctx *ctx, int fd, char **ret_path, struc
 	if (r < 0)
 		return r;
 	ctx->st->pid = pid;
-	/* setns(mnt) also moves root and cwd to the container's (pivoted) root. */
-	r = ns_child_setup(s, err);
+	/* setns(mnt) also moves root and cwd to the container's (pivoted) root. With a user
+	 * namespace the intermediate joined everything already; the paths would now be
+	 * resolved in the container's /proc. */
+	r = ctx->ns_joined ? ns_child_finish(s, err) : ns_child_setup(s, err);
 	if (r < 0)
 		return r;
 	if (setsid() < 0)

@@ -45,7 +45,8 @@ struct container_ctx {
 };
 
 struct spawn_result {
-	pid_t pid;
+	pid_t pid;      /* as the runtime's pid namespace sees it */
+	int pidfd;      /* of the same process: signals never reach a recycled pid */
 	int pty_master; /* terminal without console socket: the master, else -1 */
 	int sync_fd; /* kept open by `run` until execve (EOF == the workload started) */
 };
@@ -54,6 +55,12 @@ struct spawn_result {
  * cgroup, runs prestart/createRuntime hooks when asked, and returns once the process
  * waits on exec.fifo. On failure the child is killed and reaped. */
 int spawn_container(struct container_ctx *ctx, struct spawn_result *ret, struct lc_err *err);
+
+/* pidfd helpers (pidfd.c). pidfd_pid: the pid of a pidfd's process in the runtime's
+ * pid namespace (0 when it has none there, -1 on error). pidfd_kill: signals through
+ * the pidfd when there is one (>= 0), else kill(pid); 0 or -1 with errno. */
+pid_t pidfd_pid(int pidfd);
+int pidfd_kill(int pidfd, pid_t pid, int signo);
 
 /* Container process entry: never returns. */
 _Noreturn void init_container(struct container_ctx *ctx, int sync_fd);

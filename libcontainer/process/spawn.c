@@ -3,6 +3,7 @@
  * and wait until it blocks on exec.fifo. The protocol is drawn in sync.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <linux/sched.h>
 #include <sched.h>
@@ -20,14 +21,17 @@
 #include "state.h"
 #include "sys.h"
 
+/* clone3; *ret_pidfd gets a pidfd of the child (CLONE_PIDFD), -1 in the child. */
 static pid_t
-clone_child(unsigned long flags)
+clone_child(unsigned long flags, int *ret_pidfd)
 {
 	/* With CLONE_PARENT the exit signal must be 0: the child inherits ours. */
 	struct clone_args args = {
-		.flags = flags,
+		.flags = flags | CLONE_PIDFD,
+		.pidfd = (uint64_t)(uintptr_t)ret_pidfd,
 		.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD,
 	};
+	*ret_pidfd = -1;
 	/* clone3 without a stack behaves like fork: the child continues on a copy of
 	 * this stack. Raw syscall: the runtime is single-threaded and needs no atfork. */
 	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
@@ -35,7 +39,9 @@ clone_child(unsigned long flags)
 
 /* The intermediate process (user namespace joined by path): joins the namespaces,
  * clones the container process as a sibling (CLONE_PARENT: the runtime stays its
- * parent and reaper), reports its pid and exits. */
+ * parent and reaper), hands the runtime a pidfd of it and exits. Not its pid: clone
+ * returns the pid in the intermediate's own pid namespace, which is the container's
+ * when a pid namespace is joined (exec), and means nothing on the host. */
 _Noreturn static void
 intermediate(struct container_ctx *ctx, int fd)
 {
@@ -45,7 +51,8 @@ intermediate(struct container_ctx *ctx, int fd)
 		sync_send_error(fd, &err);
 		_exit(1);
 	}
-	pid_t pid = clone_child(CLONE_PARENT);
+	int pidfd;
+	pid_t pid = clone_child(CLONE_PARENT, &pidfd);
 	if (pid == 0) {
 		ctx->ns_joined = true;
 		init_container(ctx, fd);
@@ -55,25 +62,34 @@ intermediate(struct container_ctx *ctx, int fd)
 		sync_send_error(fd, &err);
 		_exit(1);
 	}
-	sync_send_code(fd, SYNC_PID, pid);
+	sync_send_fd(fd, SYNC_PID, pidfd);
 	_exit(0);
 }
 
-/* Runtime: waits for the intermediate's report and reaps it. */
+/* Runtime: waits for the intermediate's pidfd of the container process, reaps the
+ * intermediate, and returns the container process's pid as the kernel shows it to the
+ * runtime (the Pid: line of the pidfd's fdinfo in the runtime's /proc). */
 static pid_t
-await_intermediate(pid_t mid, int fd, struct lc_err *err)
+await_intermediate(pid_t mid, int fd, int *ret_pidfd, struct lc_err *err)
 {
-	int pid = 0;
-	int r = sync_expect_code(fd, SYNC_PID, &pid, err);
+	int pidfd = sync_expect_fd(fd, SYNC_PID, err);
 	while (waitpid(mid, NULL, 0) < 0 && errno == EINTR)
 		;
-	return r < 0 ? r : pid;
+	if (pidfd < 0)
+		return pidfd;
+	pid_t pid = pidfd_pid(pidfd);
+	if (pid <= 0) {
+		close(pidfd);
+		return lc_err_setx(err, ESRCH, "container process: no pid in the runtime's pid namespace");
+	}
+	*ret_pidfd = pidfd;
+	return pid;
 }
 
 static void
-kill_and_reap(pid_t pid)
+kill_and_reap(pid_t pid, int pidfd)
 {
-	kill(pid, SIGKILL);
+	pidfd_kill(pidfd, pid, SIGKILL);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
 }
@@ -155,7 +171,8 @@ spawn_container(struct container_ctx *ctx, struct spawn_result *ret, struct lc_e
 		return r;
 	}
 	bool mid = ns_needs_intermediate(ctx->spec);
-	pid_t pid = clone_child(ns_clone_flags(ctx->spec));
+	int pidfd;
+	pid_t pid = clone_child(ns_clone_flags(ctx->spec), &pidfd);
 	if (pid == 0) {
 		close(sp[0]);
 		if (mid)
@@ -170,7 +187,8 @@ spawn_container(struct container_ctx *ctx, struct spawn_result *ret, struct lc_e
 		return lc_err_set(err, clone_errno, "clone container process");
 	}
 	if (mid) {
-		pid = await_intermediate(pid, sp[0], err);
+		closep(&pidfd);
+		pid = await_intermediate(pid, sp[0], &pidfd, err);
 		if (pid < 0) {
 			close(sp[0]);
 			return pid;
@@ -179,12 +197,14 @@ spawn_container(struct container_ctx *ctx, struct spawn_result *ret, struct lc_e
 	ret->pty_master = -1;
 	r = drive_child(ctx, pid, sp[0], &ret->pty_master, err);
 	if (r < 0) {
-		kill_and_reap(pid);
+		kill_and_reap(pid, pidfd);
+		closep(&pidfd);
 		close(sp[0]);
 		closep(&ret->pty_master);
 		return r;
 	}
 	ret->pid = pid;
+	ret->pidfd = pidfd;
 	ret->sync_fd = sp[0];
 	return 0;
 }

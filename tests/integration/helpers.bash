@@ -129,12 +129,16 @@ run_detached_ok() {
 
 # host_blkio_weight: true when this kernel's v1 blkio controller has a weight file
 # (CFQ's blkio.weight or BFQ's blkio.bfq.weight). blk-mq kernels without BFQ have none,
-# and then a blockIO.weight must be refused, not dropped.
+# and then a blockIO.weight must be refused, not dropped. BFQ's file exists only below
+# the root cgroup, so a scratch child is made and removed to look.
 host_blkio_weight() {
-	[ -e /sys/fs/cgroup/blkio/blkio.weight ] || [ -e /sys/fs/cgroup/blkio/blkio.bfq.weight ]
+	local d=/sys/fs/cgroup/blkio/strait-weight-probe.$$ r=1
+	[ -e /sys/fs/cgroup/blkio/blkio.weight ] && return 0
+	mkdir "$d" 2>/dev/null || return 1
+	[ -e "$d/blkio.weight" ] || [ -e "$d/blkio.bfq.weight" ] && r=0
+	rmdir "$d"
+	return $r
 }
-
-# ---- bundle and config ----
 
 build_rootfs() {
 	"$TESTS_DIR/rootfs/build.sh" --m32 "$TEST_CACHE" >&2

@@ -770,8 +770,10 @@ test_real(void)
 
 	bool memsw = ex("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes");
 	/* Without CFQ or BFQ (this kernel's blk-mq default) blkio has no weight file: a
-	 * weight must then be an error, never silently dropped. */
-	bool bw = ex("/sys/fs/cgroup/blkio/blkio.weight") || ex("/sys/fs/cgroup/blkio/blkio.bfq.weight");
+	 * weight must then be an error, never silently dropped. BFQ's file exists only
+	 * below the root, so the container's own directory tells. */
+	bool bw = ex("/sys/fs/cgroup/blkio/strait/%s/blkio.weight", id) ||
+		  ex("/sys/fs/cgroup/blkio/strait/%s/blkio.bfq.weight", id);
 	if (!bw) {
 		struct spec_resources w = { .present = true, .has_blkio_weight = true, .blkio_weight = 200 };
 		is_int(cgroup_apply(m, &w, &err), -EOPNOTSUPP, "real apply of an unsupported blkio weight fails");
