@@ -2,8 +2,12 @@
  * same tables and probes the runtime uses, so it cannot drift from what strait does. */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
+#include "cgroup/cgroup.h"
+#include "container.h"
 #include "error.h"
+#include "log.h"
 #include "json.h"
 #include "seccomp/seccomp.h"
 #include "sys.h"
@@ -49,8 +53,18 @@ gen_seccomp(struct json_gen *g)
 	json_gen_obj_close(g);
 }
 
+static bool
+word_in(const char *list, const char *w)
+{
+	size_t n = strlen(w);
+	for (const char *p = list; (p = strstr(p, w)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
 static void
-gen_linux(struct json_gen *g)
+gen_linux(struct json_gen *g, const char *controllers)
 {
 	json_gen_key(g, "linux");
 	json_gen_obj_open(g);
@@ -76,7 +90,7 @@ gen_linux(struct json_gen *g)
 	json_gen_key(g, "systemdUser");
 	json_gen_bool(g, false);
 	json_gen_key(g, "rdma");
-	json_gen_bool(g, false);
+	json_gen_bool(g, word_in(controllers, "rdma"));
 	json_gen_obj_close(g);
 	gen_seccomp(g);
 	gen_enabled(g, "apparmor", lsm_apparmor_active());
@@ -103,10 +117,21 @@ lc_features_json(char **ret_json, struct lc_err *err)
 	static const char *const hooks[] = { "prestart", "createRuntime", "createContainer",
 					     "startContainer", "poststart", "poststop", NULL };
 	struct json_gen *g = json_gen_new(true);
+	_cleanup_free_ char *controllers = NULL;
+	struct lc_err cgerr = { 0 };
 	size_t len;
 
 	if (!g)
 		return lc_err_set(err, ENOMEM, "features");
+	/* a host without cgroups can still run containers without resources */
+	if (cgroup_usable_controllers(CGROUP_ROOT, &controllers, &cgerr) < 0) {
+		log_debug("features: %s", cgerr.msg);
+		controllers = strdup("");
+	}
+	if (!controllers) {
+		json_gen_free(g);
+		return lc_err_set(err, ENOMEM, "features");
+	}
 	json_gen_obj_open(g);
 	json_gen_key(g, "ociVersionMin");
 	json_gen_string(g, "1.0.0");
@@ -119,13 +144,16 @@ lc_features_json(char **ret_json, struct lc_err *err)
 	for (size_t i = 0; (o = table_mount_opt_name_at(i)); i++)
 		json_gen_string(g, o);
 	json_gen_arr_close(g);
-	gen_linux(g);
+	gen_linux(g, controllers);
 	json_gen_key(g, "annotations");
 	json_gen_obj_open(g);
 	json_gen_key(g, "io.github.seccomp.libseccomp.version");
 	json_gen_string(g, seccomp_libseccomp_version());
 	json_gen_key(g, "org.strait.seccomp.defaultProfileVersion");
 	json_gen_string(g, SECCOMP_DEFAULT_PROFILE_VERSION);
+	/* what linux.resources can limit here: a field of any other controller is refused */
+	json_gen_key(g, "org.strait.cgroup.controllers");
+	json_gen_string(g, controllers);
 	json_gen_obj_close(g);
 	gen_strv(g, "potentiallyUnsafeConfigAnnotations", strait_annotations);
 	json_gen_obj_close(g);

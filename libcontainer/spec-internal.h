@@ -1,4 +1,4 @@
-/* Helpers shared by spec.c and spec-linux.c only: the parse context, field paths for
+/* Helpers shared by spec.c, spec-linux.c and spec-resources.c only: the parse context, field paths for
  * error messages, and typed readers over json.h that report "<file>: <path>: expected
  * ..., got <value>". Not for use outside the spec module. */
 #ifndef STRAIT_SPEC_INTERNAL_H
@@ -72,6 +72,13 @@ int spec_bundle_join(struct spec_ctx *c, const char *rel, char **ret);
 int spec_read_id_maps(struct spec_ctx *c, const struct json_val *v, const char *path,
 		      struct spec_id_map **ret, size_t *ret_n);
 
+/* obj.key as a string, borrowed from the document; absent (when !required) -> NULL. */
+int spec_member_str(struct spec_ctx *c, const struct json_val *obj, const char *path,
+		    const char *key, bool required, const char **ret);
+/* An object of strings into a NULL-terminated k0,v0,k1,v1,... vector. */
+int spec_read_string_map(struct spec_ctx *c, const struct json_val *v, const char *path,
+			 char ***ret);
+
 /* Reads an optional member: fn(c, obj.key, "path.key", ...). */
 #define FIELD(fn, c, obj, path, key, ...)                                                          \
 	({                                                                                         \
@@ -83,5 +90,9 @@ int spec_read_id_maps(struct spec_ctx *c, const struct json_val *v, const char *
 int spec_parse_linux(struct spec_ctx *c, const struct json_val *v, const char *path,
 		     struct spec_linux *l);
 void spec_linux_free(struct spec_linux *l);
+/* spec-resources.c: linux.resources. */
+int spec_parse_resources(struct spec_ctx *c, const struct json_val *v, const char *path,
+			 struct spec_resources *res);
+void spec_resources_free(struct spec_resources *res);
 
 #endif

@@ -1,5 +1,5 @@
 /* The "linux" object of config.json -> struct spec_linux: namespaces, id mappings, time
- * offsets, devices, cgroup resources, sysctl, masked/read-only paths, propagation,
+ * offsets, devices, cgroup resources (spec-resources.c), sysctl, masked/read-only paths, propagation,
  * personality and the whole seccomp section. Names are mapped through tables.c and an
  * unknown name is an error naming its field; semantic rules are validate.c's. */
 #include <errno.h>
@@ -10,29 +10,6 @@
 #include <time.h>
 #include "spec-internal.h"
 #include "tables.h"
-
-/* A required string member, or an optional one when !required. */
-static int
-member_str(struct spec_ctx *c, const struct json_val *obj, const char *path, const char *key,
-	   bool required, const char **ret)
-{
-	char p[SPEC_PATH_LEN];
-	const struct json_val *v = json_get(obj, key);
-
-	spec_path_key(p, path, key);
-	if (required) {
-		int r = spec_required(c, v, p);
-		if (r < 0)
-			return r;
-	} else if (spec_absent(v)) {
-		*ret = NULL;
-		return 0;
-	}
-	if (json_type(v) != JSON_STRING)
-		return spec_expect(c, v, p, JSON_STRING, "string");
-	*ret = json_string(v);
-	return 0;
-}
 
 /* ---- namespaces ---- */
 
@@ -56,7 +33,7 @@ parse_namespaces(struct spec_ctx *c, const struct json_val *v, const char *path,
 		spec_path_idx(p, path, i);
 		r = spec_expect(c, e, p, JSON_OBJECT, "object");
 		if (r >= 0)
-			r = member_str(c, e, p, "type", true, &type);
+			r = spec_member_str(c, e, p, "type", true, &type);
 		if (r < 0)
 			return r;
 		spec_path_key(pt, p, "type");
@@ -131,7 +108,7 @@ parse_device(struct spec_ctx *c, const struct json_val *e, const char *path, voi
 
 	r = spec_expect(c, e, path, JSON_OBJECT, "object");
 	if (r >= 0)
-		r = member_str(c, e, path, "type", true, &type);
+		r = spec_member_str(c, e, path, "type", true, &type);
 	if (r < 0)
 		return r;
 	if (strlen(type) != 1 || !strchr("cbup", type[0]))
@@ -169,214 +146,6 @@ parse_devices(struct spec_ctx *c, const struct json_val *v, const char *path, st
 			       &l->devices, &l->n_devices);
 }
 
-/* ---- resources ---- */
-
-static int
-parse_memory(struct spec_ctx *c, const struct json_val *v, const char *path,
-	     struct spec_resources *res)
-{
-	int r;
-
-	if (spec_absent(v))
-		return 0;
-	r = spec_expect(c, v, path, JSON_OBJECT, "object");
-	if (r >= 0)
-		r = FIELD(spec_read_i64, c, v, path, "limit", INT64_MIN, INT64_MAX,
-			  &res->has_mem_limit, &res->mem_limit);
-	if (r >= 0)
-		r = FIELD(spec_read_i64, c, v, path, "reservation", INT64_MIN, INT64_MAX,
-			  &res->has_mem_reservation, &res->mem_reservation);
-	if (r >= 0)
-		r = FIELD(spec_read_i64, c, v, path, "swap", INT64_MIN, INT64_MAX,
-			  &res->has_mem_swap, &res->mem_swap);
-	if (r >= 0)
-		r = FIELD(spec_read_i64, c, v, path, "kernel", INT64_MIN, INT64_MAX,
-			  &res->has_mem_kernel, &res->mem_kernel);
-	if (r >= 0)
-		r = FIELD(spec_read_u64, c, v, path, "swappiness", UINT64_MAX,
-			  &res->has_mem_swappiness, &res->mem_swappiness);
-	if (r >= 0)
-		r = FIELD(spec_read_bool, c, v, path, "disableOOMKiller", &res->disable_oom_killer);
-	return r;
-}
-
-static int
-parse_cpu(struct spec_ctx *c, const struct json_val *v, const char *path,
-	  struct spec_resources *res)
-{
-	int r;
-
-	if (spec_absent(v))
-		return 0;
-	r = spec_expect(c, v, path, JSON_OBJECT, "object");
-	if (r >= 0)
-		r = FIELD(spec_read_u64, c, v, path, "shares", UINT64_MAX, &res->has_cpu_shares,
-			  &res->cpu_shares);
-	if (r >= 0)
-		r = FIELD(spec_read_i64, c, v, path, "quota", INT64_MIN, INT64_MAX,
-			  &res->has_cpu_quota, &res->cpu_quota);
-	if (r >= 0)
-		r = FIELD(spec_read_u64, c, v, path, "period", UINT64_MAX, &res->has_cpu_period,
-			  &res->cpu_period);
-	if (r >= 0)
-		r = FIELD(spec_read_i64, c, v, path, "realtimeRuntime", INT64_MIN, INT64_MAX,
-			  &res->has_cpu_rt_runtime, &res->cpu_rt_runtime);
-	if (r >= 0)
-		r = FIELD(spec_read_u64, c, v, path, "realtimePeriod", UINT64_MAX,
-			  &res->has_cpu_rt_period, &res->cpu_rt_period);
-	if (r >= 0)
-		r = FIELD(spec_read_str, c, v, path, "cpus", &res->cpu_cpus);
-	if (r >= 0)
-		r = FIELD(spec_read_str, c, v, path, "mems", &res->cpu_mems);
-	return r;
-}
-
-static int
-parse_dev_rule(struct spec_ctx *c, const struct json_val *e, const char *path, void *elem)
-{
-	struct spec_device_cgroup *d = elem;
-	char p[SPEC_PATH_LEN];
-	const char *type, *access;
-	const struct json_val *allow;
-	int r;
-
-	r = spec_expect(c, e, path, JSON_OBJECT, "object");
-	if (r < 0)
-		return r;
-	allow = json_get(e, "allow");
-	spec_path_key(p, path, "allow");
-	r = spec_required(c, allow, p);
-	if (r >= 0)
-		r = spec_expect(c, allow, p, JSON_BOOL, "boolean");
-	if (r < 0)
-		return r;
-	d->allow = json_bool(allow);
-	/* absent type, major, minor or access mean "all" */
-	d->type = 'a';
-	d->major = d->minor = -1;
-	r = member_str(c, e, path, "type", false, &type);
-	if (r < 0)
-		return r;
-	if (type) {
-		if (strlen(type) != 1 || !strchr("acb", type[0]))
-			return spec_err_unknown(c, spec_path_key(p, path, "type"), "device type",
-						type);
-		d->type = type[0];
-	}
-	r = FIELD(spec_read_i64, c, e, path, "major", -1, INT64_MAX, NULL, &d->major);
-	if (r >= 0)
-		r = FIELD(spec_read_i64, c, e, path, "minor", -1, INT64_MAX, NULL, &d->minor);
-	if (r >= 0)
-		r = member_str(c, e, path, "access", false, &access);
-	if (r < 0)
-		return r;
-	if (!access) {
-		memcpy(d->access, "rwm", 4);
-		return 0;
-	}
-	/* each of r, w, m at most once: the cgroup files take nothing else */
-	if (strlen(access) > 3 || strspn(access, "rwm") != strlen(access) ||
-	    (strchr(access, 'r') != strrchr(access, 'r')) ||
-	    (strchr(access, 'w') != strrchr(access, 'w')) ||
-	    (strchr(access, 'm') != strrchr(access, 'm')))
-		return spec_err(c, spec_path_key(p, path, "access"),
-				"invalid access \"%.16s\" (expected letters from \"rwm\")", access);
-	memcpy(d->access, access, strlen(access) + 1);
-	return 0;
-}
-
-static int
-parse_dev_rules(struct spec_ctx *c, const struct json_val *v, const char *path,
-		struct spec_resources *res)
-{
-	return spec_read_array(c, v, path, "array of device rules", sizeof(*res->devices), parse_dev_rule,
-			       &res->devices, &res->n_devices);
-}
-
-/* An object of strings into a NULL-terminated k0,v0,k1,v1,... vector. */
-static int
-parse_string_map(struct spec_ctx *c, const struct json_val *v, const char *path, char ***ret)
-{
-	char p[SPEC_PATH_LEN];
-	size_t n;
-	char **kv;
-	int r;
-
-	if (spec_absent(v))
-		return 0;
-	r = spec_expect(c, v, path, JSON_OBJECT, "object of strings");
-	if (r < 0)
-		return r;
-	n = json_len(v);
-	for (size_t i = 0; i < n; i++)
-		if (json_type(json_value_at(v, i)) != JSON_STRING)
-			return spec_expect(c, json_value_at(v, i),
-					   spec_path_map(p, path, json_key_at(v, i)), JSON_STRING,
-					   "string");
-	kv = calloc(2 * n + 1, sizeof(*kv));
-	if (!kv)
-		return spec_oom(c);
-	*ret = kv;
-	for (size_t i = 0; i < n; i++) {
-		kv[2 * i] = strdup(json_key_at(v, i));
-		if (!kv[2 * i])
-			return spec_oom(c);
-		kv[2 * i + 1] = strdup(json_string(json_value_at(v, i)));
-		if (!kv[2 * i + 1])
-			return spec_oom(c);
-	}
-	return 0;
-}
-
-static int
-parse_resources(struct spec_ctx *c, const struct json_val *v, const char *path,
-		struct spec_resources *res)
-{
-	const struct json_val *pids, *blkio;
-	char p[SPEC_PATH_LEN];
-	int r;
-
-	if (spec_absent(v))
-		return 0;
-	r = spec_expect(c, v, path, JSON_OBJECT, "object");
-	if (r < 0)
-		return r;
-	res->present = true;
-	r = FIELD(parse_memory, c, v, path, "memory", res);
-	if (r >= 0)
-		r = FIELD(parse_cpu, c, v, path, "cpu", res);
-	if (r >= 0)
-		r = FIELD(parse_dev_rules, c, v, path, "devices", res);
-	if (r >= 0)
-		r = FIELD(parse_string_map, c, v, path, "unified", &res->unified);
-	if (r < 0)
-		return r;
-
-	pids = json_get(v, "pids");
-	if (!spec_absent(pids)) {
-		spec_path_key(p, path, "pids");
-		r = spec_expect(c, pids, p, JSON_OBJECT, "object");
-		if (r >= 0)
-			r = FIELD(spec_read_i64, c, pids, p, "limit", INT64_MIN, INT64_MAX,
-				  &res->has_pids_limit, &res->pids_limit);
-		if (r < 0)
-			return r;
-	}
-	blkio = json_get(v, "blockIO");
-	if (!spec_absent(blkio)) {
-		uint64_t w = 0;
-		spec_path_key(p, path, "blockIO");
-		r = spec_expect(c, blkio, p, JSON_OBJECT, "object");
-		if (r >= 0)
-			r = FIELD(spec_read_u64, c, blkio, p, "weight", UINT16_MAX,
-				  &res->has_blkio_weight, &w);
-		if (r < 0)
-			return r;
-		res->blkio_weight = (uint16_t)w;
-	}
-	return 0;
-}
-
 /* ---- sysctl ---- */
 
 static int
@@ -386,7 +155,7 @@ parse_sysctl(struct spec_ctx *c, const struct json_val *v, const char *path, str
 	size_t n;
 	int r;
 
-	r = parse_string_map(c, v, path, &kv);
+	r = spec_read_string_map(c, v, path, &kv);
 	if (r < 0 || !kv)
 		return r;
 	n = json_len(v);
@@ -449,7 +218,7 @@ parse_personality(struct spec_ctx *c, const struct json_val *v, const char *path
 		return 0;
 	r = spec_expect(c, v, path, JSON_OBJECT, "object");
 	if (r >= 0)
-		r = member_str(c, v, path, "domain", false, &domain);
+		r = spec_member_str(c, v, path, "domain", false, &domain);
 	if (r < 0)
 		return r;
 	if (domain && strcmp(domain, "LINUX32") == 0)
@@ -492,7 +261,7 @@ parse_action(struct spec_ctx *c, const struct json_val *obj, const char *path, c
 	const char *name;
 	int a, r;
 
-	r = member_str(c, obj, path, key, required, &name);
+	r = spec_member_str(c, obj, path, key, required, &name);
 	if (r < 0 || !name)
 		return r;
 	a = table_seccomp_action_from_name(name);
@@ -526,7 +295,7 @@ parse_seccomp_arg(struct spec_ctx *c, const struct json_val *e, const char *path
 	if (r >= 0)
 		r = FIELD(spec_read_u64, c, e, path, "valueTwo", UINT64_MAX, NULL, &a->value_two);
 	if (r >= 0)
-		r = member_str(c, e, path, "op", true, &op);
+		r = spec_member_str(c, e, path, "op", true, &op);
 	if (r < 0)
 		return r;
 	a->index = index;
@@ -645,7 +414,7 @@ spec_parse_linux(struct spec_ctx *c, const struct json_val *v, const char *path,
 	if (r >= 0)
 		r = FIELD(spec_read_str, c, v, path, "cgroupsPath", &l->cgroups_path);
 	if (r >= 0)
-		r = FIELD(parse_resources, c, v, path, "resources", &l->resources);
+		r = FIELD(spec_parse_resources, c, v, path, "resources", &l->resources);
 	if (r >= 0)
 		r = FIELD(parse_sysctl, c, v, path, "sysctl", l);
 	if (r >= 0)
@@ -691,10 +460,7 @@ spec_linux_free(struct spec_linux *l)
 		free(l->devices[i].path);
 	free(l->devices);
 	free(l->cgroups_path);
-	free(l->resources.cpu_cpus);
-	free(l->resources.cpu_mems);
-	free(l->resources.devices);
-	strv_freep(&l->resources.unified);
+	spec_resources_free(&l->resources);
 	for (size_t i = 0; i < l->n_sysctl; i++) {
 		free(l->sysctl[i].key);
 		free(l->sysctl[i].value);

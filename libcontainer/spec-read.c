@@ -411,3 +411,61 @@ spec_read_array(struct spec_ctx *c, const struct json_val *v, const char *path, 
 	}
 	return 0;
 }
+
+/* A required string member, or an optional one when !required. */
+int
+spec_member_str(struct spec_ctx *c, const struct json_val *obj, const char *path, const char *key,
+	   bool required, const char **ret)
+{
+	char p[SPEC_PATH_LEN];
+	const struct json_val *v = json_get(obj, key);
+
+	spec_path_key(p, path, key);
+	if (required) {
+		int r = spec_required(c, v, p);
+		if (r < 0)
+			return r;
+	} else if (spec_absent(v)) {
+		*ret = NULL;
+		return 0;
+	}
+	if (json_type(v) != JSON_STRING)
+		return spec_expect(c, v, p, JSON_STRING, "string");
+	*ret = json_string(v);
+	return 0;
+}
+
+/* An object of strings into a NULL-terminated k0,v0,k1,v1,... vector. */
+int
+spec_read_string_map(struct spec_ctx *c, const struct json_val *v, const char *path, char ***ret)
+{
+	char p[SPEC_PATH_LEN];
+	size_t n;
+	char **kv;
+	int r;
+
+	if (spec_absent(v))
+		return 0;
+	r = spec_expect(c, v, path, JSON_OBJECT, "object of strings");
+	if (r < 0)
+		return r;
+	n = json_len(v);
+	for (size_t i = 0; i < n; i++)
+		if (json_type(json_value_at(v, i)) != JSON_STRING)
+			return spec_expect(c, json_value_at(v, i),
+					   spec_path_map(p, path, json_key_at(v, i)), JSON_STRING,
+					   "string");
+	kv = calloc(2 * n + 1, sizeof(*kv));
+	if (!kv)
+		return spec_oom(c);
+	*ret = kv;
+	for (size_t i = 0; i < n; i++) {
+		kv[2 * i] = strdup(json_key_at(v, i));
+		if (!kv[2 * i])
+			return spec_oom(c);
+		kv[2 * i + 1] = strdup(json_string(json_value_at(v, i)));
+		if (!kv[2 * i + 1])
+			return spec_oom(c);
+	}
+	return 0;
+}

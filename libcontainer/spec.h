@@ -121,6 +121,37 @@ struct spec_device_cgroup {
 };
 
 /* ---- cgroup resources ---- */
+struct spec_blkio_weight_dev {
+	int64_t major, minor;
+	bool has_weight, has_leaf_weight;
+	uint16_t weight, leaf_weight;
+};
+
+/* throttleReadBpsDevice, throttleWriteBpsDevice, throttleReadIOPSDevice, throttleWriteIOPSDevice */
+enum blkio_throttle { BLKIO_READ_BPS, BLKIO_WRITE_BPS, BLKIO_READ_IOPS, BLKIO_WRITE_IOPS,
+		      BLKIO_THROTTLE__COUNT };
+
+struct spec_blkio_rate {
+	int64_t major, minor;
+	uint64_t rate;
+};
+
+struct spec_hugepage_limit {
+	char *page_size; /* "2MB", "1GB": as in hugetlb.<size>.limit_in_bytes */
+	uint64_t limit;
+};
+
+struct spec_net_priority {
+	char *name;
+	uint32_t priority;
+};
+
+struct spec_rdma {
+	char *device;
+	bool has_handles, has_objects;
+	uint32_t handles, objects;
+};
+
 struct spec_resources {
 	bool present;
 	/* memory */
@@ -140,8 +171,21 @@ struct spec_resources {
 	char *cpu_cpus; /* cpuset */
 	char *cpu_mems;
 	/* blockIO */
-	bool has_blkio_weight;
-	uint16_t blkio_weight;
+	bool has_blkio_weight, has_blkio_leaf_weight;
+	uint16_t blkio_weight, blkio_leaf_weight;
+	struct spec_blkio_weight_dev *blkio_weight_devs;
+	size_t n_blkio_weight_devs;
+	struct spec_blkio_rate *blkio_throttle[BLKIO_THROTTLE__COUNT];
+	size_t n_blkio_throttle[BLKIO_THROTTLE__COUNT];
+	/* hugetlb, net_cls, net_prio, rdma */
+	struct spec_hugepage_limit *hugepages;
+	size_t n_hugepages;
+	bool has_net_classid;
+	uint32_t net_classid;
+	struct spec_net_priority *net_priorities;
+	size_t n_net_priorities;
+	struct spec_rdma *rdma;
+	size_t n_rdma;
 	/* devices */
 	struct spec_device_cgroup *devices;
 	size_t n_devices;

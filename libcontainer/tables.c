@@ -596,3 +596,15 @@ table_mount_opt_name_at(size_t i)
 {
 	return i < ARRAY_SIZE(mount_opts) ? mount_opts[i].name : NULL;
 }
+
+const char *
+table_blkio_throttle_key(enum blkio_throttle t)
+{
+	static const char *const keys[BLKIO_THROTTLE__COUNT] = {
+		[BLKIO_READ_BPS] = "throttleReadBpsDevice",
+		[BLKIO_WRITE_BPS] = "throttleWriteBpsDevice",
+		[BLKIO_READ_IOPS] = "throttleReadIOPSDevice",
+		[BLKIO_WRITE_IOPS] = "throttleWriteIOPSDevice",
+	};
+	return (unsigned)t < BLKIO_THROTTLE__COUNT ? keys[t] : NULL;
+}

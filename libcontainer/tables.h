@@ -25,7 +25,9 @@ const char *table_rlimit_name(int resource);
 int table_ns_from_name(const char *name);
 const char *table_ns_name(enum ns_type t);      /* OCI name, "network" */
 const char *table_ns_proc_name(enum ns_type t); /* /proc/self/ns/<x>: "net", "mnt" */
-int table_ns_clone_flag(enum ns_type t);         /* CLONE_NEWPID ... */
+int table_ns_clone_flag(enum ns_type t);
+/* linux.resources.blockIO key of a throttle list: "throttleReadBpsDevice" ... */
+const char *table_blkio_throttle_key(enum blkio_throttle t);         /* CLONE_NEWPID ... */
 
 /* seccomp names: "SCMP_ACT_ERRNO", "SCMP_CMP_EQ", "SCMP_ARCH_X86_64", flags. */
 int table_seccomp_action_from_name(const char *name);

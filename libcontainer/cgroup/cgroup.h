@@ -56,6 +56,10 @@ int cgroup_destroy(struct cgroup_mgr *m, struct lc_err *err);
 void cgroup_free(struct cgroup_mgr *m);
 /* The path inside the hierarchy, e.g. "/strait/abc" (for /proc/self/cgroup checks). */
 const char *cgroup_path(const struct cgroup_mgr *m);
+/* The controllers a container can be limited by on this host, sorted, space-separated
+ * ("blkio cpu cpuacct ..."): the mounted v1 hierarchies' (name= ones left out), or on a
+ * unified-only host the root's cgroup.controllers. root as for cgroup_create. */
+int cgroup_usable_controllers(const char *root, char **ret, struct lc_err *err);
 /* 1 for v1 (hybrid included), 2 for unified-only. */
 int cgroup_version(const struct cgroup_mgr *m);
 

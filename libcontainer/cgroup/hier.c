@@ -466,3 +466,47 @@ cgroup_discover(const char *root, struct cgroup_mgr **ret, struct lc_err *err)
 	*ret = TAKE_PTR(m);
 	return 0;
 }
+
+static int
+cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+cgroup_usable_controllers(const char *root, char **ret, struct lc_err *err)
+{
+	_cleanup_(cgroup_freep) struct cgroup_mgr *m = NULL;
+	int r = cgroup_discover(root, &m, err);
+	if (r < 0)
+		return r;
+	if (m->ops->version == 2) {
+		r = cgroup_read(m->root, "cgroup.controllers", ret);
+		return r < 0 ? lc_err_set(err, r, "cgroup: read %s/cgroup.controllers", m->root) : 0;
+	}
+	/* every controller of every v1 hierarchy ("cpu,cpuacct" gives two) */
+	size_t total = 1, n = 0;
+	for (size_t i = 0; i < m->n_h; i++)
+		total += strlen(m->h[i].controllers) + 1;
+	_cleanup_free_ char *all = malloc(total);
+	_cleanup_free_ char **names = calloc(total, sizeof(char *));
+	char *out = malloc(total);
+	if (!all || !names || !out) {
+		free(out);
+		return lc_err_set(err, ENOMEM, "cgroup");
+	}
+	size_t off = 0;
+	for (size_t i = 0; i < m->n_h; i++)
+		off += (size_t)sprintf(all + off, "%s,", m->h[i].unified ? "" : m->h[i].controllers);
+	for (char *save = NULL, *t = strtok_r(all, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		if (strncmp(t, "name=", 5) != 0)
+			names[n++] = t;
+	qsort(names, n, sizeof(char *), cmp_strp);
+	off = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		if (!i || strcmp(names[i], names[i - 1]))
+			off += (size_t)sprintf(out + off, "%s%s", off ? " " : "", names[i]);
+	*ret = out;
+	return 0;
+}

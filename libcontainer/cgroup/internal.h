@@ -43,6 +43,21 @@ struct cgroup_mgr {
 };
 
 extern const struct cgroup_ops cgroup_v1_ops;
+/* v1: the hierarchy for controller, or an error naming the resource (field, below
+ * linux.resources) that needs it. */
+int v1_need(struct cgroup_mgr *m, const char *controller, const char *field, struct cg_hier **ret,
+	    struct lc_err *err);
+/* v1-io.c: blockIO, hugepageLimits, network, rdma; checked only (!write) or written. */
+int v1_io_apply(struct cgroup_mgr *m, const struct spec_resources *r, bool write,
+		struct lc_err *err);
+/* v2-io.c: the same for v2 (io, hugetlb, rdma; network has no v2 controller). */
+int v2_io_apply(struct cgroup_mgr *m, const struct spec_resources *r, bool write,
+		struct lc_err *err);
+/* v2: fails, naming the field, unless controller is available for the container. */
+int v2_need(struct cgroup_mgr *m, const char *controller, const char *field, struct lc_err *err);
+/* rdma.max's line for one device ("mlx5_1 hca_handle=3 hca_object=10000"); false
+ * when the entry sets neither limit. */
+int cgroup_rdma_line(const struct spec_rdma *d, char *buf, size_t len);
 extern const struct cgroup_ops cgroup_v2_ops;
 
 /* Builds a manager without directories for root (absolute; "/sys/fs/cgroup" reads

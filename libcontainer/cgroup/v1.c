@@ -1,5 +1,6 @@
 /* cgroup v1 behind struct cgroup_ops: linux.resources written to the per-controller
- * hierarchies (cpuset, memory, cpu, pids, blkio, devices), the freezer, and statistics.
+ * hierarchies (cpuset, memory, cpu, pids, devices; blkio, hugetlb, net_cls, net_prio and
+ * rdma in v1-io.c), the freezer, and statistics.
  * Directories, pids and the state string are cgroup.c's; on a hybrid host the extra
  * cgroup2 directory only receives the pids and is never written here. */
 #include <inttypes.h>
@@ -7,9 +8,8 @@
 #include "internal.h"
 #include "log.h"
 
-/* The hierarchy for controller, or an error naming the resource that needs it. */
-static int
-need(struct cgroup_mgr *m, const char *controller, const char *field, struct cg_hier **ret,
+int
+v1_need(struct cgroup_mgr *m, const char *controller, const char *field, struct cg_hier **ret,
      struct lc_err *err)
 {
 	*ret = cgroup_find(m, controller);
@@ -112,7 +112,7 @@ v1_memory(struct cgroup_mgr *m, const struct spec_resources *r, struct lc_err *e
 			 "kernel memory separately");
 	if (!limit && !swap && !resv && !r->has_mem_swappiness && !r->disable_oom_killer)
 		return 0;
-	if ((ret = need(m, "memory", "memory", &h, err)) < 0)
+	if ((ret = v1_need(m, "memory", "memory", &h, err)) < 0)
 		return ret;
 	if (swap > 0 && (limit == -1 || (limit > 0 && swap < limit)))
 		return lc_err_setx(err, EINVAL,
@@ -185,7 +185,7 @@ v1_cpu(struct cgroup_mgr *m, const struct spec_resources *r, struct lc_err *err)
 
 	if (!shares && !quota && !period && !rt_period && !rt_runtime)
 		return 0;
-	if ((ret = need(m, "cpu", "cpu", &h, err)) < 0)
+	if ((ret = v1_need(m, "cpu", "cpu", &h, err)) < 0)
 		return ret;
 	if (shares) {
 		uint64_t got;
@@ -221,7 +221,7 @@ v1_cpuset(struct cgroup_mgr *m, const struct spec_resources *r, struct lc_err *e
 	int ret;
 	if (!cpus && !mems)
 		return 0;
-	if ((ret = need(m, "cpuset", cpus ? "cpu.cpus" : "cpu.mems", &h, err)) < 0)
+	if ((ret = v1_need(m, "cpuset", cpus ? "cpu.cpus" : "cpu.mems", &h, err)) < 0)
 		return ret;
 	if (cpus && (ret = cgroup_write(h, h->dir, "cpuset.cpus", r->cpu_cpus, err)) < 0)
 		return ret;
@@ -237,36 +237,12 @@ v1_pids(struct cgroup_mgr *m, const struct spec_resources *r, struct lc_err *err
 	int ret;
 	if (!r->has_pids_limit)
 		return 0;
-	if ((ret = need(m, "pids", "pids.limit", &h, err)) < 0)
+	if ((ret = v1_need(m, "pids", "pids.limit", &h, err)) < 0)
 		return ret;
 	/* runc's reading: zero or negative means no limit. */
 	if (r->pids_limit <= 0)
 		return cgroup_write(h, h->dir, "pids.max", "max", err);
 	return write_i64(h, "pids.max", r->pids_limit, err);
-}
-
-/* The file a blockIO.weight goes to, found before anything is written so that a
- * weight this kernel cannot hold fails the whole apply (or update) unchanged. */
-static int
-v1_blkio_file(struct cgroup_mgr *m, const struct spec_resources *r, struct cg_hier **ret_h,
-	      const char **ret_file, struct lc_err *err)
-{
-	int ret;
-	*ret_file = NULL;
-	if (!r->has_blkio_weight || !r->blkio_weight)
-		return 0;
-	if ((ret = need(m, "blkio", "blockIO.weight", ret_h, err)) < 0)
-		return ret;
-	/* blkio.weight belongs to CFQ (gone since 5.0); BFQ offers blkio.bfq.weight. */
-	*ret_file = cgroup_has_file(*ret_h, "blkio.weight")       ? "blkio.weight"
-		    : cgroup_has_file(*ret_h, "blkio.bfq.weight") ? "blkio.bfq.weight"
-								  : NULL;
-	if (!*ret_file)
-		return lc_err_setx(err, ENOTSUP,
-				   "linux.resources.blockIO.weight: neither blkio.weight nor "
-				   "blkio.bfq.weight exists in %s (no CFQ or BFQ I/O scheduler)",
-				   (*ret_h)->dir);
-	return 0;
 }
 
 /* Deny everything, then the spec's rules in order, then the default allow list, which
@@ -309,14 +285,13 @@ v1_apply(struct cgroup_mgr *m, const struct spec_resources *r, struct lc_err *er
 		return lc_err_setx(err, ENOTSUP,
 				   "linux.resources.unified: \"%s\" needs cgroup v2, and this host "
 				   "uses cgroup v1", r->unified[0]);
-	struct cg_hier *blkio = NULL;
-	const char *weight_file;
-	if ((ret = v1_blkio_file(m, r, &blkio, &weight_file, err)) < 0)
+	/* What v1-io.c writes is checked first: a limit this host cannot hold changes
+	 * nothing. */
+	if ((ret = v1_io_apply(m, r, false, err)) < 0)
 		return ret;
 	if ((ret = v1_cpuset(m, r, err)) < 0 || (ret = v1_memory(m, r, err)) < 0 ||
-	    (ret = v1_cpu(m, r, err)) < 0 || (ret = v1_pids(m, r, err)) < 0)
-		return ret;
-	if (weight_file && (ret = write_i64(blkio, weight_file, r->blkio_weight, err)) < 0)
+	    (ret = v1_cpu(m, r, err)) < 0 || (ret = v1_pids(m, r, err)) < 0 ||
+	    (ret = v1_io_apply(m, r, true, err)) < 0)
 		return ret;
 	if (m->devices_pending && (ret = v1_devices(m, r, err)) < 0)
 		return ret;

@@ -91,9 +91,8 @@ v2_prepare(struct cgroup_mgr *m, struct lc_err *err)
 	return 0;
 }
 
-/* Fails, naming the resource, unless controller is enabled for the container. */
-static int
-need(struct cgroup_mgr *m, const char *controller, const char *field, struct lc_err *err)
+int
+v2_need(struct cgroup_mgr *m, const char *controller, const char *field, struct lc_err *err)
 {
 	struct cg_hier *h = &m->h[0];
 	_cleanup_free_ char *avail = NULL;
@@ -139,7 +138,7 @@ v2_memory(struct cgroup_mgr *m, const struct spec_resources *r, struct lc_err *e
 		log_warn("linux.resources.memory.disableOOMKiller is ignored on cgroup v2");
 	if (!limit && !swap && !resv)
 		return 0;
-	if ((ret = need(m, "memory", "memory", err)) < 0)
+	if ((ret = v2_need(m, "memory", "memory", err)) < 0)
 		return ret;
 	if (swap > 0 && limit <= 0)
 		return lc_err_setx(err, EINVAL,
@@ -177,7 +176,7 @@ v2_cpu(struct cgroup_mgr *m, const struct spec_resources *r, struct lc_err *err)
 				   "group scheduling is not available on cgroup v2");
 	if (!shares && !quota && !period)
 		return 0;
-	if ((ret = need(m, "cpu", "cpu", err)) < 0)
+	if ((ret = v2_need(m, "cpu", "cpu", err)) < 0)
 		return ret;
 	if (shares) {
 		if (shares < 2 || shares > 262144)
@@ -209,14 +208,14 @@ v2_simple(struct cgroup_mgr *m, const struct spec_resources *r, struct lc_err *e
 	int ret;
 
 	if (r->has_pids_limit) {
-		if ((ret = need(m, "pids", "pids.limit", err)) < 0)
+		if ((ret = v2_need(m, "pids", "pids.limit", err)) < 0)
 			return ret;
 		/* runc's reading: zero or negative means no limit. */
 		if ((ret = write_i64(m, "pids.max", r->pids_limit > 0 ? r->pids_limit : -1, err)) < 0)
 			return ret;
 	}
 	if (cpus || mems) {
-		if ((ret = need(m, "cpuset", cpus ? "cpu.cpus" : "cpu.mems", err)) < 0)
+		if ((ret = v2_need(m, "cpuset", cpus ? "cpu.cpus" : "cpu.mems", err)) < 0)
 			return ret;
 		if (cpus && (ret = cgroup_write(h, h->dir, "cpuset.cpus", r->cpu_cpus, err)) < 0)
 			return ret;
@@ -224,7 +223,7 @@ v2_simple(struct cgroup_mgr *m, const struct spec_resources *r, struct lc_err *e
 			return ret;
 	}
 	if (r->has_blkio_weight && r->blkio_weight) {
-		if ((ret = need(m, "io", "blockIO.weight", err)) < 0)
+		if ((ret = v2_need(m, "io", "blockIO.weight", err)) < 0)
 			return ret;
 		/* io.weight (1..10000) takes the converted value; BFQ's io.bfq.weight uses
 		 * blkio's own 1..1000 scale. */
@@ -288,7 +287,7 @@ v2_unified(struct cgroup_mgr *m, char **kv, bool write, struct lc_err *err)
 		_cleanup_free_ char *ctl = strndup(key, n), *field = NULL;
 		if (!ctl || asprintf(&field, "unified.%s", key) < 0)
 			return lc_err_set(err, ENOMEM, "cgroup");
-		int r = strcmp(ctl, "cgroup") == 0 ? 0 : need(m, ctl, field, err);
+		int r = strcmp(ctl, "cgroup") == 0 ? 0 : v2_need(m, ctl, field, err);
 		if (r >= 0 && write)
 			r = cgroup_write(&m->h[0], m->h[0].dir, key, kv[i + 1], err);
 		if (r < 0)
@@ -306,8 +305,10 @@ v2_apply(struct cgroup_mgr *m, const struct spec_resources *r, struct lc_err *er
 		return ret;
 	if (m->devices_pending && (ret = v2_devices(r, err)) < 0)
 		return ret;
+	if ((ret = v2_io_apply(m, r, false, err)) < 0)
+		return ret;
 	if ((ret = v2_memory(m, r, err)) < 0 || (ret = v2_cpu(m, r, err)) < 0 ||
-	    (ret = v2_simple(m, r, err)) < 0)
+	    (ret = v2_simple(m, r, err)) < 0 || (ret = v2_io_apply(m, r, true, err)) < 0)
 		return ret;
 	return v2_unified(m, r->unified, true, err);
 }

@@ -192,3 +192,124 @@ start_sleeping() {
 	assert_error 4096
 	assert_clean
 }
+
+# ---- limits this host may not hold: refused with the field, never dropped ----
+
+# v1_mounted CONTROLLER: true when a v1 hierarchy carries it.
+v1_mounted() {
+	awk -v c="$1" '$9 == "cgroup" { n = split($NF, o, ","); for (i = 1; i <= n; i++) if (o[i] == c) f = 1 } END { exit !f }' /proc/self/mountinfo
+}
+
+# refused_or_applied CONTROLLER FIELD FILE VALUE: creates $CID; without the controller
+# create must fail naming FIELD and the controller and leave nothing; with it, FILE
+# of the container's cgroup holds VALUE.
+refused_or_applied() {
+	requires cgroup_v1
+	set_args /bin/probe sleep
+	if ! v1_mounted "$1"; then
+		runq rcreate
+		assert_error "linux.resources.$2" "the $1 cgroup controller is not mounted"
+		assert_clean
+		return
+	fi
+	create_ok
+	grep -qF -- "$4" "$(cg_file "$1" "$3")" || fail "$3: $(cat "$(cg_file "$1" "$3")")"
+}
+
+@test "hugepageLimits: applied, or refused when hugetlb is not mounted" {
+	update_config '.linux.resources.hugepageLimits = [{pageSize: "2MB", limit: 4194304}]'
+	refused_or_applied hugetlb hugepageLimits hugetlb.2MB.limit_in_bytes 4194304
+}
+
+@test "network.classID: applied, or refused when net_cls is not mounted" {
+	update_config '.linux.resources.network = {classID: 1048577}'
+	refused_or_applied net_cls network.classID net_cls.classid 1048577
+}
+
+@test "network.priorities: applied, or refused when net_prio is not mounted" {
+	update_config '.linux.resources.network = {priorities: [{name: "lo", priority: 5}]}'
+	refused_or_applied net_prio network.priorities net_prio.ifpriomap "lo 5"
+}
+
+@test "rdma: applied, or refused when the rdma controller is not mounted" {
+	update_config '.linux.resources.rdma = {"mlx5_1": {hcaHandles: 3}}'
+	refused_or_applied rdma rdma 'rdma.max' 'mlx5_1'
+}
+
+@test "an unset or zero field of a missing controller is not an error" {
+	requires cgroup_v1
+	update_config '.linux.resources.hugepageLimits = [] | .linux.resources.network = {classID: 0, priorities: []} |
+		.linux.resources.rdma = {} | .linux.resources.blockIO = {weight: 0}'
+	set_args /bin/true
+	run --separate-stderr rrun
+	[ "$status" -eq 0 ] || fail "$stderr"
+	[ -z "$stderr" ] || fail "stderr: $stderr"
+}
+
+# real_block_dev: MAJOR:MINOR of a disk of this machine (not loop, ram or zram).
+real_block_dev() {
+	local d
+	for d in /sys/block/*; do
+		case ${d##*/} in loop* | ram* | zram*) continue ;; esac
+		cat "$d/dev"
+		return 0
+	done
+	return 1
+}
+
+@test "blockIO throttles: read/write bps and iops written per device" {
+	requires cgroup_v1
+	local dev
+	dev=$(real_block_dev) || skip "no disk"
+	local maj=${dev%:*} min=${dev#*:}
+	update_config '.linux.resources.blockIO = {
+		throttleReadBpsDevice: [{major: $maj, minor: $min, rate: 1048576}],
+		throttleWriteBpsDevice: [{major: $maj, minor: $min, rate: 2097152}],
+		throttleReadIOPSDevice: [{major: $maj, minor: $min, rate: 300}],
+		throttleWriteIOPSDevice: [{major: $maj, minor: $min, rate: 200}]}' \
+		--argjson maj "$maj" --argjson min "$min"
+	start_sleeping
+	assert_eq "$(cat "$(cg_file blkio blkio.throttle.read_bps_device)")" "$dev 1048576"
+	assert_eq "$(cat "$(cg_file blkio blkio.throttle.write_bps_device)")" "$dev 2097152"
+	assert_eq "$(cat "$(cg_file blkio blkio.throttle.read_iops_device)")" "$dev 300"
+	assert_eq "$(cat "$(cg_file blkio blkio.throttle.write_iops_device)")" "$dev 200"
+}
+
+@test "blockIO throttle on a device that does not exist: refused, naming the field" {
+	requires cgroup_v1
+	update_config '.linux.resources.blockIO = {throttleReadBpsDevice: [{major: 4095, minor: 4095, rate: 1}]}'
+	set_args /bin/probe sleep
+	runq rcreate
+	assert_error "linux.resources.blockIO.throttleReadBpsDevice[0]" "4095:4095 1"
+	assert_clean
+}
+
+@test "update with a hugepage limit this host cannot hold changes nothing" {
+	requires cgroup_v1
+	strait_only "runc update reads no hugepageLimits from --resources and applies the rest"
+	v1_mounted hugetlb && skip "hugetlb is mounted here"
+	update_config '.linux.resources.pids = {limit: 30}'
+	start_sleeping
+	echo '{"pids": {"limit": 12}, "hugepageLimits": [{"pageSize": "2MB", "limit": 0}]}' >"$BATS_TEST_TMPDIR/r.json"
+	run --separate-stderr runtime update --resources "$BATS_TEST_TMPDIR/r.json" "$CID"
+	assert_error "linux.resources.hugepageLimits" "hugetlb"
+	assert_eq "$(cat "$(cg_file pids pids.max)")" 30
+}
+
+@test "features: the cgroup controllers listed are exactly those mounted, rdma only with rdma" {
+	strait_only "runc 1.1.5 has no features command"
+	requires cgroup_v1
+	run --separate-stderr runtime features
+	[ "$status" -eq 0 ] || fail "$stderr"
+	validate_json features-schema.json - <<<"$output"
+	local want got
+	want=$(awk '$9 == "cgroup" { n = split($NF, o, ","); for (i = 1; i <= n; i++) print o[i] }' /proc/self/mountinfo |
+		grep -Ev '^(name=|rw$|ro$|relatime$|nosuid$|nodev$|noexec$)' | sort -u | tr '\n' ' ')
+	got=$(jq -r '.annotations["org.strait.cgroup.controllers"]' <<<"$output")
+	assert_eq "$got " "$want"
+	if v1_mounted rdma; then
+		assert_eq "$(jq -r .linux.cgroup.rdma <<<"$output")" true
+	else
+		assert_eq "$(jq -r .linux.cgroup.rdma <<<"$output")" false
+	fi
+}

@@ -855,6 +855,157 @@ test_real(void)
 	cgroup_free(m);
 }
 
+/* blockIO beyond weight, hugepageLimits, network and rdma on v1: refused with the field
+ * and the controller when it is not mounted, before anything is written; written to
+ * the right files when the fake kernel has them. */
+static void
+test_v1_io(void)
+{
+	struct lc_err err;
+	int r;
+	struct spec_hugepage_limit hp[] = { { "2MB", 1 << 21 } };
+	struct spec_net_priority prio[] = { { "eth0", 5 } };
+	struct spec_rdma rdma[] = { { "mlx5_1", true, true, 3, 10000 } };
+	struct spec_blkio_rate rbps[] = { { 8, 0, 1048576 } }, wiops[] = { { 8, 16, 300 } };
+	struct spec_blkio_weight_dev wd[] = { { 8, 0, true, false, 700, 0 } };
+	struct spec_resources want[] = {
+		{ .present = true, .has_pids_limit = true, .pids_limit = 7, .hugepages = hp, .n_hugepages = 1 },
+		{ .present = true, .has_pids_limit = true, .pids_limit = 7, .has_net_classid = true, .net_classid = 0x100001 },
+		{ .present = true, .has_pids_limit = true, .pids_limit = 7, .net_priorities = prio, .n_net_priorities = 1 },
+		{ .present = true, .has_pids_limit = true, .pids_limit = 7, .rdma = rdma, .n_rdma = 1 },
+		{ .present = true, .has_pids_limit = true, .pids_limit = 7, .has_blkio_leaf_weight = true, .blkio_leaf_weight = 10 },
+	};
+	const char *msg[] = {
+		"linux.resources.hugepageLimits: the hugetlb cgroup controller is not mounted",
+		"linux.resources.network.classID: the net_cls cgroup controller is not mounted",
+		"linux.resources.network.priorities: the net_prio cgroup controller is not mounted",
+		"linux.resources.rdma: the rdma cgroup controller is not mounted",
+		"linux.resources.blockIO.leafWeight: blkio.leaf_weight does not exist in",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		struct cgroup_mgr *m = create(root1, NULL, "io1", false, &r, &err);
+		if (!m)
+			continue;
+		memset(&err, 0, sizeof(err));
+		is_int(cgroup_apply(m, &want[i], &err), -ENOTSUP, "v1 io %zu refused", i);
+		has_str(err.msg, msg[i], "v1 io %zu: names the field and what is missing", i);
+		ok(!ex("%s/pids/strait/io1/pids.max", root1), "v1 io %zu: nothing written first", i);
+		cgroup_destroy(m, NULL);
+		cgroup_free(m);
+	}
+	struct spec_resources zero = { .present = true, .has_net_classid = true, .net_classid = 0 };
+	struct cgroup_mgr *m = create(root1, NULL, "io2", false, &r, &err);
+	if (m) {
+		is_int(cgroup_apply(m, &zero, &err), 0, "classID 0 is unset, as runc reads it");
+		cgroup_destroy(m, NULL);
+		cgroup_free(m);
+	}
+
+	/* The fake kernel grows the controllers and files. */
+	static const char *const extra[] = { "hugetlb", "net_cls", "net_prio", "rdma" };
+	for (size_t i = 0; i < ARRAY_SIZE(extra); i++)
+		mk("%s/%s", root1, extra[i]);
+	wr("0", "%s/hugetlb/hugetlb.2MB.limit_in_bytes", root1);
+	wr("0", "%s/net_cls/net_cls.classid", root1);
+	wr("", "%s/net_prio/net_prio.ifpriomap", root1);
+	wr("", "%s/rdma/rdma.max", root1);
+	wr("", "%s/blkio/blkio.throttle.read_bps_device", root1);
+	wr("", "%s/blkio/blkio.throttle.write_iops_device", root1);
+	wr("", "%s/blkio/blkio.bfq.weight_device", root1);
+	struct spec_resources all = {
+		.present = true, .hugepages = hp, .n_hugepages = 1,
+		.has_net_classid = true, .net_classid = 0x100001,
+		.net_priorities = prio, .n_net_priorities = 1, .rdma = rdma, .n_rdma = 1,
+		.blkio_weight_devs = wd, .n_blkio_weight_devs = 1,
+		.blkio_throttle = { [BLKIO_READ_BPS] = rbps, [BLKIO_WRITE_IOPS] = wiops },
+		.n_blkio_throttle = { [BLKIO_READ_BPS] = 1, [BLKIO_WRITE_IOPS] = 1 },
+	};
+	m = create(root1, NULL, "io3", false, &r, &err);
+	if (m) {
+		is_int(cgroup_apply(m, &all, &err), 0, "v1 io apply: %s", err.msg);
+		const char *d = "strait/io3";
+		is_str(rd("%s/hugetlb/%s/hugetlb.2MB.limit_in_bytes", root1, d), "2097152", "hugetlb limit");
+		is_str(rd("%s/net_cls/%s/net_cls.classid", root1, d), "1048577", "net_cls.classid");
+		is_str(rd("%s/net_prio/%s/net_prio.ifpriomap", root1, d), "eth0 5", "ifpriomap");
+		is_str(rd("%s/rdma/%s/rdma.max", root1, d), "mlx5_1 hca_handle=3 hca_object=10000", "rdma.max");
+		is_str(rd("%s/blkio/%s/blkio.throttle.read_bps_device", root1, d), "8:0 1048576", "read bps");
+		is_str(rd("%s/blkio/%s/blkio.throttle.write_iops_device", root1, d), "8:16 300", "write iops");
+		is_str(rd("%s/blkio/%s/blkio.bfq.weight_device", root1, d), "8:0 700", "bfq weight_device");
+		/* A page size the kernel does not have: refused before the pids write. */
+		struct spec_hugepage_limit gb[] = { { "1GB", 1 << 30 } };
+		struct spec_resources big = { .present = true, .has_pids_limit = true, .pids_limit = 9,
+					      .hugepages = gb, .n_hugepages = 1 };
+		is_int(cgroup_apply(m, &big, &err), -ENOTSUP, "unknown page size refused");
+		has_str(err.msg, "linux.resources.hugepageLimits[0].pageSize: \"1GB\" is not a huge page "
+			"size of this kernel (no hugetlb.1GB.limit_in_bytes", "and named");
+		ok(!ex("%s/pids/%s/pids.max", root1, d), "nothing written before the refusal");
+		cgroup_destroy(m, NULL);
+		cgroup_free(m);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(extra); i++) {
+		char p[4096];
+		vpath(p, "%s/%s", root1, extra[i]);
+		rm_rf(p);
+	}
+}
+
+/* The same fields on v2: io.max, io.bfq.weight / io.weight, hugetlb.<size>.max and
+ * rdma.max; leaf weights and network refused (v2 has neither). */
+static void
+test_v2_io(void)
+{
+	struct lc_err err;
+	int r;
+	struct spec_hugepage_limit hp[] = { { "2MB", 4 << 21 } };
+	struct spec_rdma rdma[] = { { "mlx5_1", true, false, 3, 0 } };
+	struct spec_blkio_rate rbps[] = { { 8, 0, 1048576 } };
+	struct spec_blkio_weight_dev wd[] = { { 8, 0, true, false, 500, 0 } };
+	make_v2_root("cpuset cpu io memory pids");
+	wr("", "%s/io.max", root2);
+	wr("", "%s/hugetlb.2MB.max", root2);
+	wr("", "%s/rdma.max", root2);
+	struct cgroup_mgr *m = create(root2, NULL, "io4", false, &r, &err);
+	if (!m) {
+		rm_rf(root2);
+		return;
+	}
+	const char *d = "strait/io4";
+	struct spec_resources nohuge = { .present = true, .has_pids_limit = true, .pids_limit = 3,
+					 .hugepages = hp, .n_hugepages = 1 };
+	is_int(cgroup_apply(m, &nohuge, &err), -ENOTSUP, "v2 hugetlb without the controller");
+	has_str(err.msg, "linux.resources.hugepageLimits[0]: the hugetlb controller is not available",
+		"names the field and controller");
+	ok(!ex("%s/%s/pids.max", root2, d), "v2: nothing written before the refusal");
+	struct spec_resources net = { .present = true, .has_net_classid = true, .net_classid = 7 };
+	is_int(cgroup_apply(m, &net, &err), -ENOTSUP, "v2 classID refused");
+	has_str(err.msg, "linux.resources.network.classID: cgroup v2 has no net_cls controller", "named");
+	struct spec_resources leaf = { .present = true, .has_blkio_leaf_weight = true, .blkio_leaf_weight = 9 };
+	is_int(cgroup_apply(m, &leaf, &err), -ENOTSUP, "v2 leafWeight refused");
+	cgroup_destroy(m, NULL);
+	cgroup_free(m);
+
+	wr("cpuset cpu io memory pids hugetlb rdma", "%s/cgroup.controllers", root2);
+	m = create(root2, NULL, "io5", false, &r, &err);
+	if (!m) {
+		rm_rf(root2);
+		return;
+	}
+	d = "strait/io5";
+	struct spec_resources all = {
+		.present = true, .hugepages = hp, .n_hugepages = 1, .rdma = rdma, .n_rdma = 1,
+		.blkio_weight_devs = wd, .n_blkio_weight_devs = 1,
+		.blkio_throttle = { [BLKIO_READ_BPS] = rbps }, .n_blkio_throttle = { [BLKIO_READ_BPS] = 1 },
+	};
+	is_int(cgroup_apply(m, &all, &err), 0, "v2 io apply: %s", err.msg);
+	is_str(rd("%s/%s/hugetlb.2MB.max", root2, d), "8388608", "hugetlb.2MB.max");
+	is_str(rd("%s/%s/rdma.max", root2, d), "mlx5_1 hca_handle=3", "rdma.max, only the set key");
+	is_str(rd("%s/%s/io.max", root2, d), "8:0 rbps=1048576", "io.max");
+	is_str(rd("%s/%s/io.weight", root2, d), "8:0 4950", "weightDevice -> io.weight, converted");
+	cgroup_destroy(m, NULL);
+	cgroup_free(m);
+	rm_rf(root2);
+}
+
 int
 main(void)
 {
@@ -864,8 +1015,10 @@ main(void)
 	test_paths();
 	test_failed_create();
 	test_load_errors();
+	test_v1_io();
 	rm_rf(root1);
 	test_v2();
+	test_v2_io();
 	test_real();
 	return tap_done();
 }

@@ -250,6 +250,27 @@ check_linux(const struct spec_linux *l)
 	is_str(r->cpu_cpus, "0-1", "cpus");
 	is_str(r->cpu_mems, "0", "mems");
 	ok(r->has_blkio_weight && r->blkio_weight == 500, "blkio weight");
+	ok(r->has_blkio_leaf_weight && r->blkio_leaf_weight == 300, "blkio leaf weight");
+	ok(r->n_blkio_weight_devs == 1 && r->blkio_weight_devs[0].major == 8 &&
+		   r->blkio_weight_devs[0].has_weight && r->blkio_weight_devs[0].weight == 600 &&
+		   !r->blkio_weight_devs[0].has_leaf_weight,
+	   "weightDevice");
+	ok(r->n_blkio_throttle[BLKIO_READ_BPS] == 1 && r->blkio_throttle[BLKIO_READ_BPS][0].rate == 1048576,
+	   "throttleReadBpsDevice");
+	ok(r->n_blkio_throttle[BLKIO_WRITE_IOPS] == 1 &&
+		   r->blkio_throttle[BLKIO_WRITE_IOPS][0].minor == 16 &&
+		   r->blkio_throttle[BLKIO_WRITE_IOPS][0].rate == 300,
+	   "throttleWriteIOPSDevice");
+	ok(!r->n_blkio_throttle[BLKIO_WRITE_BPS] && !r->n_blkio_throttle[BLKIO_READ_IOPS], "absent lists");
+	ok(r->n_hugepages == 1 && !strcmp(r->hugepages[0].page_size, "2MB") && r->hugepages[0].limit == 0,
+	   "hugepageLimits");
+	ok(r->has_net_classid && r->net_classid == 1048577, "network.classID");
+	ok(r->n_net_priorities == 1 && !strcmp(r->net_priorities[0].name, "eth0") &&
+		   r->net_priorities[0].priority == 5,
+	   "network.priorities");
+	ok(r->n_rdma == 1 && !strcmp(r->rdma[0].device, "mlx5_1") && r->rdma[0].has_handles &&
+		   r->rdma[0].handles == 3 && r->rdma[0].objects == 10000,
+	   "rdma");
 	is_int(r->n_devices, 3, "device rules");
 	ok(!r->devices[0].allow && r->devices[0].type == 'a' && r->devices[0].major == -1 &&
 		   r->devices[0].minor == -1 && strcmp(r->devices[0].access, "rwm") == 0,
@@ -476,6 +497,21 @@ test_errors(void)
 	       "config.json: linux.resources.memory.limit: expected 64-bit integer, got string "
 	       "\"1g\"",
 	       "memory limit type");
+	is_str(parse_err("{'linux': {'resources': {'hugepageLimits': [{'pageSize': '2M', 'limit': 1}]}}}"),
+	       "config.json: linux.resources.hugepageLimits[0].pageSize: invalid page size \"2M\" "
+	       "(expected a number and KB, MB or GB, e.g. \"2MB\")",
+	       "hugepage size format");
+	is_str(parse_err("{'linux': {'resources': {'hugepageLimits': [{'pageSize': '2MB'}]}}}"),
+	       "config.json: linux.resources.hugepageLimits[0].limit: missing required field",
+	       "hugepage limit required");
+	is_str(parse_err("{'linux': {'resources': {'blockIO': {'throttleReadBpsDevice': [{'major': 8, 'rate': 1}]}}}}"),
+	       "config.json: linux.resources.blockIO.throttleReadBpsDevice[0].minor: missing required field",
+	       "throttle minor required");
+	is_str(parse_err("{'linux': {'resources': {'network': {'priorities': [{'name': 'eth0'}]}}}}"),
+	       "config.json: linux.resources.network.priorities[0].priority: missing required field",
+	       "priority required");
+	has_str(parse_err("{'linux': {'resources': {'rdma': {'mlx5_1': {'hcaHandles': -1}}}}}"),
+		"config.json: linux.resources.rdma[\"mlx5_1\"].hcaHandles: expected", "rdma handles");
 	is_str(parse_err("{'linux': {'resources': {'blockIO': {'weight': 70000}}}}"),
 	       "config.json: linux.resources.blockIO.weight: expected integer in [0, 65535], got "
 	       "number 70000",
