@@ -219,13 +219,34 @@ caps_apply_identity(const struct spec_process *p, struct lc_err *err)
 	return 0;
 }
 
-/* Pure: true when p's bounding set holds every capability the running kernel knows
- * (the "privileged" container of the OCI spec and of runc's checks). */
-bool
-caps_is_privileged(const struct spec_process *p)
+/* The runtime's own bounding set (PR_CAPBSET_READ for each capability the kernel
+ * knows). */
+uint64_t
+caps_own_bounding(void)
 {
-	uint64_t known = caps_kernel_mask();
-	if (!p->has_caps || known == 0)
+	uint64_t m = 0;
+	for (int c = 0; c <= table_cap_last() && c < 64; c++)
+		if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1)
+			m |= UINT64_C(1) << c;
+	return m;
+}
+
+/* A privileged container (containerd's and podman's --privileged, CRI privileged) gets
+ * every capability the runtime process holds: its bounding set covers the runtime's own.
+ * That set must hold CAP_SYS_ADMIN, or a runtime started with few capabilities would
+ * call almost any container privileged (and run it unconfined). */
+bool
+caps_is_privileged(const struct spec_process *p, char *why, size_t len)
+{
+	uint64_t own = caps_own_bounding();
+	if (why && len)
+		why[0] = '\0';
+	if (!p->has_caps || !(own & (UINT64_C(1) << CAP_SYS_ADMIN)))
 		return false;
-	return (p->caps[CAPSET_BOUNDING] & known) == known;
+	if ((p->caps[CAPSET_BOUNDING] & own) != own)
+		return false;
+	if (why)
+		snprintf(why, len, "process.capabilities.bounding holds every capability of the "
+			 "runtime's own bounding set (CapBnd %016" PRIx64 ")", own);
+	return true;
 }

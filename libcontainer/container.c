@@ -150,7 +150,7 @@ run_poststart(const struct lc_spec *s, const struct lc_state *st)
 	_cleanup_free_ char *state = state_oci_json(st, ST_RUNNING, false);
 	/* runtime-spec: a failing poststart hook is a warning; the lifecycle goes on. */
 	if (hooks_run(HOOK_POSTSTART, s->hooks[HOOK_POSTSTART], s->n_hooks[HOOK_POSTSTART], state,
-		      &err) < 0)
+		      NULL, &err) < 0)
 		log_warn("%s", err.msg);
 }
 
@@ -362,7 +362,7 @@ destroy(const struct lc_global *g, struct lc_state *st, enum ct_status status, s
 		_cleanup_free_ char *state = state_oci_json(st, ST_STOPPED, false);
 		/* runtime-spec: a failing poststop hook is a warning. */
 		if (hooks_run(HOOK_POSTSTOP, s->hooks[HOOK_POSTSTOP], s->n_hooks[HOOK_POSTSTOP], state,
-			      &herr) < 0)
+			      NULL, &herr) < 0)
 			log_warn("%s", herr.msg);
 	}
 	r = state_remove(g->root, st->id);

@@ -44,7 +44,7 @@ now_ms(void)
  * read end of the state pipe; stdout and stderr stay the runtime's, as with runc. On
  * failure the errno goes up errfd (close-on-exec, so EOF there means execve worked). */
 static _Noreturn void
-hook_child(const struct spec_hook *h, int rfd, int errfd)
+hook_child(const struct spec_hook *h, int rfd, int errfd, const struct hook_confine *confine)
 {
 	static char *const empty[] = { NULL };
 	char *fallback_argv[] = { h->path, NULL };
@@ -73,6 +73,10 @@ hook_child(const struct spec_hook *h, int rfd, int errfd)
 		long max = sysconf(_SC_OPEN_MAX);
 		for (long fd = 3; fd < (max > 0 ? max : 65536); fd++)
 			fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+	}
+	if (confine && (e = confine->fn(confine->arg)) < 0) {
+		errno = -e;
+		goto fail;
 	}
 	execve(h->path, argv, envp);
 fail:
@@ -133,7 +137,7 @@ hook_wait(pid_t pid, int pidfd, int *wfd, const char *data, size_t len, int time
 
 static int
 hook_run_one(enum hook_kind kind, size_t i, const struct spec_hook *h, const char *state,
-	     struct lc_err *err)
+	     const struct hook_confine *confine, struct lc_err *err)
 {
 	const char *kname = hooks_kind_name(kind);
 	int state_pipe[2], err_pipe[2];
@@ -155,7 +159,7 @@ hook_run_one(enum hook_kind kind, size_t i, const struct spec_hook *h, const cha
 	if (pid < 0)
 		return lc_err_set(err, errno, "%s hook[%zu] %s: fork", kname, i, h->path);
 	if (pid == 0)
-		hook_child(h, rfd, ewfd);
+		hook_child(h, rfd, ewfd, confine);
 	close(TAKE_FD(rfd));
 	close(TAKE_FD(ewfd));
 
@@ -197,10 +201,10 @@ hook_run_one(enum hook_kind kind, size_t i, const struct spec_hook *h, const cha
  * namespaces). Runs hooks[0..n) in order; stops at and reports the first failure. */
 int
 hooks_run(enum hook_kind kind, const struct spec_hook *hooks, size_t n, const char *state_json,
-	  struct lc_err *err)
+	  const struct hook_confine *confine, struct lc_err *err)
 {
 	for (size_t i = 0; i < n; i++) {
-		int r = hook_run_one(kind, i, &hooks[i], state_json, err);
+		int r = hook_run_one(kind, i, &hooks[i], state_json, confine, err);
 		if (r < 0)
 			return r;
 	}

@@ -14,8 +14,10 @@
  * Without process.capabilities every set is emptied. Nothing is inheritable unless the
  * spec asks. */
 int caps_apply_identity(const struct spec_process *p, struct lc_err *err);
-/* True when the bounding set in p holds every capability the kernel knows. */
-bool caps_is_privileged(const struct spec_process *p);
+/* True when the bounding set in p holds every capability of the runtime's own bounding
+ * set (which must include CAP_SYS_ADMIN); why (may be NULL) then names the rule. */
+bool caps_is_privileged(const struct spec_process *p, char *why, size_t len);
+uint64_t caps_own_bounding(void);
 
 /* netlink.c, container process (in its new network namespace): brings "lo" up via
  * rtnetlink (libmnl). */
@@ -28,8 +30,14 @@ int userns_write_maps(pid_t pid, const struct spec_linux *l, struct lc_err *err)
  * runs each hook in order with state_json on stdin, its args and env, and its timeout
  * (killed on expiry). The first failing hook stops the list and fails with an error
  * naming the hook kind, index and path, and its exit status. */
+struct hook_confine {
+	/* Runs in each hook's child as its last step before execve; a negative errno
+	 * fails the hook. startContainer hooks load the container's filter here. */
+	int (*fn)(const void *arg);
+	const void *arg;
+};
 int hooks_run(enum hook_kind kind, const struct spec_hook *hooks, size_t n,
-	      const char *state_json, struct lc_err *err);
+	      const char *state_json, const struct hook_confine *confine, struct lc_err *err);
 const char *hooks_kind_name(enum hook_kind kind); /* "prestart", "createRuntime", ... */
 
 /* sysctl.c, container process after pivot (with /proc mounted): writes linux.sysctl

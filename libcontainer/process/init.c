@@ -48,6 +48,20 @@ join_session_keyring(const char *id, struct lc_err *err)
 	return 0;
 }
 
+/* A startContainer hook runs a binary of the container's image (its author's choice)
+ * inside the container: its child loads the container's filter right before its own
+ * execve, with no_new_privs when the process has it, as the workload will. */
+static int
+confine_hook(const void *arg)
+{
+	const struct container_ctx *ctx = arg;
+	struct lc_err err = { 0 };
+	if (ctx->spec->process.no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	int r = seccomp_prog_load_hook(ctx->seccomp, ctx->observe, &err);
+	return r < 0 ? r : 0;
+}
+
 static int
 run_hooks(struct container_ctx *ctx, enum hook_kind kind, enum ct_status status,
 	  struct lc_err *err)
@@ -58,7 +72,10 @@ run_hooks(struct container_ctx *ctx, enum hook_kind kind, enum ct_status status,
 	_cleanup_free_ char *state = state_oci_json(ctx->st, status, false);
 	if (!state)
 		return lc_err_set(err, ENOMEM, "hook state");
-	return hooks_run(kind, s->hooks[kind], s->n_hooks[kind], state, err);
+	const struct hook_confine confine = { confine_hook, ctx };
+	bool filtered = kind == HOOK_START_CONTAINER && ctx->seccomp;
+	return hooks_run(kind, s->hooks[kind], s->n_hooks[kind], state, filtered ? &confine : NULL,
+			 err);
 }
 
 static int

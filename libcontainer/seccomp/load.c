@@ -4,10 +4,13 @@
  * `strait features`). No libseccomp call here. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include "seccomp/internal.h"
 
 static long
@@ -165,4 +168,23 @@ seccomp_prog_load(const struct seccomp_prog *p, int *ret_notify_fd, struct lc_er
 		return lc_err_setx(err, ESRCH, "seccomp: thread %ld could not be synchronized to "
 				   "the filter (SECCOMP_FILTER_FLAG_TSYNC)", r);
 	return 0;
+}
+
+int
+seccomp_prog_load_hook(const struct seccomp_prog *p, bool observe, struct lc_err *err)
+{
+	struct seccomp_prog hook = *p;
+	int notify_fd;
+
+	hook.flags &= ~SECCOMP_FILTER_FLAG_NEW_LISTENER;
+	_cleanup_free_ struct sock_filter *f = malloc(p->bpf_len ? p->bpf_len : 1);
+	if (!f)
+		return lc_err_set(err, ENOMEM, "seccomp: hook filter");
+	memcpy(f, p->bpf, p->bpf_len);
+	for (size_t i = 0; i < p->bpf_len / sizeof(*f); i++)
+		if (f[i].code == (BPF_RET | BPF_K) &&
+		    (f[i].k & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_USER_NOTIF)
+			f[i].k = observe ? SECCOMP_RET_LOG : SECCOMP_RET_ERRNO | ENOSYS;
+	hook.bpf = f;
+	return seccomp_prog_load(&hook, &notify_fd, err);
 }

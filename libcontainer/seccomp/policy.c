@@ -146,14 +146,14 @@ seccomp_decide(const struct lc_spec *s, const struct lc_config *cfg, enum lc_sec
 
 	memset(d, 0, sizeof(*d));
 	d->label = spec_annotation(s, "org.strait.seccomp.label");
-	d->privileged = caps_is_privileged(&s->process);
+	d->privileged = caps_is_privileged(&s->process, d->privileged_rule, sizeof(d->privileged_rule));
 	if (s->linux_.seccomp.present) {
 		d->source = SECCOMP_SRC_CONFIG;
 		d->profile = &s->linux_.seccomp;
 	}
 	if (cfg->seccomp_policy == LC_POLICY_RESTRICTED) {
 		if (d->privileged)
-			return lc_err_setx(err, EPERM, "seccomp-policy=restricted refuses privileged containers (the bounding set holds every capability)");
+			return lc_err_setx(err, EPERM, "seccomp-policy=restricted refuses privileged containers (the bounding set holds every capability of the runtime's own)");
 		if (!d->profile)
 			return lc_err_setx(err, EPERM, "seccomp-policy=restricted requires a seccomp profile: config.json has no linux.seccomp");
 	}
@@ -161,7 +161,7 @@ seccomp_decide(const struct lc_spec *s, const struct lc_config *cfg, enum lc_sec
 		/* Kubernetes: a privileged container always runs Unconfined. */
 		switch (cfg->privileged_seccomp) {
 		case LC_PRIV_REFUSE:
-			return lc_err_setx(err, EPERM, "privileged-seccomp=refuse: the container is privileged (the bounding set holds every capability)");
+			return lc_err_setx(err, EPERM, "privileged-seccomp=refuse: the container is privileged (the bounding set holds every capability of the runtime's own)");
 		case LC_PRIV_AUDIT:
 			/* The logging twin of its profile, or of the runtime default. */
 			if (!d->profile && (r = use_default_profile(d, err)) < 0)
@@ -237,6 +237,10 @@ seccomp_decision_json(const struct seccomp_decision *d, const struct lc_config *
 	json_gen_string(g, mode_names[d->mode]);
 	json_gen_key(g, "privileged");
 	json_gen_bool(g, d->privileged);
+	if (d->privileged) {
+		json_gen_key(g, "privilegedRule");
+		json_gen_string(g, d->privileged_rule);
+	}
 	/* The base profile's digest and rules: in observe mode the twin is derived. */
 	const struct seccomp_prog *base = d->base ? d->base : d->prog;
 	json_gen_key(g, "sha256");

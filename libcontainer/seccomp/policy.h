@@ -18,6 +18,7 @@ struct seccomp_decision {
 	enum seccomp_source source;
 	enum seccomp_mode mode;
 	bool privileged;
+	char privileged_rule[160];          /* which rule made it privileged */
 	struct seccomp_prog *prog;          /* what is loaded (the twin in log/audit); NULL: nothing */
 	struct seccomp_prog *base;          /* log/audit: the base profile compiled, to judge with */
 	struct spec_seccomp *owned_profile; /* the built-in profile when used */

@@ -52,6 +52,13 @@ char *seccomp_unknown_list(const struct seccomp_prog *p);
  * (O_CLOEXEC) when p->needs_notify, else -1. Errors name the cause. */
 int seccomp_prog_load(const struct seccomp_prog *p, int *ret_notify_fd, struct lc_err *err);
 
+/* A startContainer hook's child, last step before its execve: the same program with
+ * the same flags, but without a listener of its own (nobody would serve it): NOTIFY
+ * outcomes become LOG in observe mode (the twin blocks nothing; what it would have
+ * blocked goes to the kernel audit log, as hook evidence, not into the workload's) and
+ * ERRNO(ENOSYS) otherwise, which is what the kernel answers without a listener. */
+int seccomp_prog_load_hook(const struct seccomp_prog *p, bool observe, struct lc_err *err);
+
 /* Runs the filter in user space (a classic-BPF interpreter) for one syscall, as the
  * kernel would: returns the SECCOMP_RET_* value. arch is an AUDIT_ARCH_* value
  * (0: the native one); args may be NULL (all zero). For tests and for checking, before

@@ -127,6 +127,23 @@ run_detached_ok() {
 	[ "$status" = 0 ] || fail "run -d failed ($status): $stderr"
 }
 
+# own_caps_json: every capability the runtime itself holds, as a JSON array of names
+# (root here may lack CAP_SYS_RESOURCE, so "all" must mean "all we have").
+own_caps_json() {
+	local names=(CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCAP
+		LINUX_IMMUTABLE NET_BIND_SERVICE NET_BROADCAST NET_ADMIN NET_RAW IPC_LOCK IPC_OWNER
+		SYS_MODULE SYS_RAWIO SYS_CHROOT SYS_PTRACE SYS_PACCT SYS_ADMIN SYS_BOOT SYS_NICE
+		SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG MKNOD LEASE AUDIT_WRITE AUDIT_CONTROL SETFCAP
+		MAC_OVERRIDE MAC_ADMIN SYSLOG WAKE_ALARM BLOCK_SUSPEND AUDIT_READ PERFMON BPF
+		CHECKPOINT_RESTORE)
+	local bnd i out=()
+	bnd=$((16#$(awk '/^CapBnd:/ {print $2}' /proc/self/status)))
+	for i in "${!names[@]}"; do
+		[ $(((bnd >> i) & 1)) = 1 ] && out+=("CAP_${names[$i]}")
+	done
+	json_array "${out[@]}"
+}
+
 # host_blkio_weight: true when this kernel's v1 blkio controller has a weight file
 # (CFQ's blkio.weight or BFQ's blkio.bfq.weight). blk-mq kernels without BFQ have none,
 # and then a blockIO.weight must be refused, not dropped. BFQ's file exists only below

@@ -201,3 +201,58 @@ hook_state() {
 	assert_eq "$status" 4
 	assert_eq "$(cut -d'|' -f1 "$HOOKLOG")" poststop
 }
+
+# confined_hook: a startContainer hook (a script of the rootfs, as an image would ship
+# it) that tries mkdir and reports its seccomp mode into the rootfs.
+confined_hook() {
+	cat >"$BUNDLE/rootfs$HOOKDIR/confined.sh" <<EOF2
+#!/bin/sh
+mkdir /tmp/hook-made 2>/dev/null && echo mkdir=allowed || echo mkdir=denied
+grep '^Seccomp:' /proc/self/status
+EOF2
+	chmod +x "$BUNDLE/rootfs$HOOKDIR/confined.sh"
+	update_config '.hooks.startContainer = [{path: $p, args: ["confined.sh"]}]' \
+		--arg p "$HOOKDIR/confined.sh"
+	update_config '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+		architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],
+		syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 1}]}'
+}
+
+@test "startContainer hooks run under the container's seccomp filter" {
+	confined_hook
+	set_args /bin/sh -c 'mkdir /tmp/workload-made 2>/dev/null && echo w=allowed || echo w=denied'
+	# the hook's stdout is the container's
+	runq rrun
+	[ "$status" -eq 0 ] || fail "$stderr"
+	assert_eq "$output" "mkdir=denied
+Seccomp:	2
+w=denied"
+	[ ! -e "$BUNDLE/rootfs/tmp/hook-made" ] || fail "the hook's mkdir went through"
+	[ -z "$stderr" ] || fail "stderr: $stderr"
+}
+
+@test "startContainer hooks of a privileged container run unconfined, like it" {
+	strait_only "runc applies the profile to privileged containers"
+	confined_hook
+	update_config '.process.capabilities.bounding = $c' --argjson c "$(own_caps_json)"
+	set_args /bin/true
+	runq rrun
+	[ "$status" -eq 0 ] || fail "$stderr"
+	assert_eq "$output" "mkdir=allowed
+Seccomp:	0"
+}
+
+@test "startContainer hooks in observe mode: the twin blocks nothing in the hook either" {
+	strait_only "observe mode is strait's"
+	confined_hook
+	set_args /bin/true
+	runq rrun --seccomp-mode=log --seccomp-evidence "$BATS_TEST_TMPDIR/ev.json"
+	[ "$status" -eq 0 ] || fail "$stderr"
+	assert_eq "$output" "mkdir=allowed
+Seccomp:	2"
+	[ -e "$BUNDLE/rootfs/tmp/hook-made" ] || fail "the hook's mkdir was blocked"
+	# hook evidence is not workload evidence
+	if jq -e '.. | strings | select(test("mkdir"))' "$BATS_TEST_TMPDIR/ev.json" >/dev/null; then
+		fail "the hook's mkdir is in the workload's evidence"
+	fi
+}

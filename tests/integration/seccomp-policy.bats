@@ -86,6 +86,45 @@ seccomp_line() {
 	assert_eq "$(cat "$CTR_OUT")" "errno=1234"
 }
 
+@test "privileged: the runtime's own bounding set (without CAP_SYS_RESOURCE here) is privileged, rule recorded" {
+	update_config '.process.capabilities.bounding = $c' --argjson c "$(own_caps_json)"
+	allow_profile "$(rule sched_yield SCMP_ACT_ERRNO 1234)"
+	set_args /bin/sh -c '/bin/sctest sys 24; grep ^Seccomp: /proc/self/status'
+	create_ok
+	local st
+	st=$(sc_status)
+	assert_eq "$(jq -r .mode <<<"$st")" unconfined-privileged
+	assert_eq "$(jq -r .privileged <<<"$st")" true
+	assert_contains "$(jq -r .privilegedRule <<<"$st")" \
+		"holds every capability of the runtime's own bounding set (CapBnd $(awk '/^CapBnd:/ {print $2}' /proc/self/status))"
+	runtime start "$CID"
+	wait_status "$CID" stopped
+	assert_eq "$(cat "$CTR_OUT")" $'ret=0\nSeccomp:\t0'
+}
+
+@test "privileged: the runtime's own set less one capability is not privileged" {
+	update_config '.process.capabilities.bounding = ($c - ["CAP_SYS_PTRACE"])' --argjson c "$(own_caps_json)"
+	allow_profile "$(rule sched_yield SCMP_ACT_ERRNO 1234)"
+	set_args /bin/sctest sys 24
+	create_ok
+	assert_eq "$(sc_status | jq -r .privileged)" false
+	assert_eq "$(sc_status | jq -r .privilegedRule)" null
+	runtime start "$CID"
+	wait_status "$CID" stopped
+	assert_eq "$(cat "$CTR_OUT")" "errno=1234"
+}
+
+@test "privileged: exec into a privileged container is unconfined too" {
+	update_config '.process.capabilities.bounding = $c' --argjson c "$(own_caps_json)"
+	allow_profile "$(rule sched_yield SCMP_ACT_ERRNO 1234)"
+	set_args /bin/probe sleep
+	run_detached_ok
+	wait_status "$CID" running
+	run --separate-stderr runtime exec "$CID" /bin/sh -c '/bin/sctest sys 24; grep ^Seccomp: /proc/self/status'
+	[ "$status" -eq 0 ] || fail "$stderr"
+	assert_eq "$output" $'ret=0\nSeccomp:\t0'
+}
+
 @test "privileged: privileged-seccomp=refuse fails create, nothing left (flag, file, env)" {
 	make_privileged
 	allow_profile "$(rule sched_yield SCMP_ACT_ERRNO 1234)"

@@ -87,7 +87,7 @@ test_stdin_args_env(void)
 		       a2, unused);
 	h[2].env = e2;
 
-	int r = hooks_run(HOOK_PRESTART, h, 3, state, &err);
+	int r = hooks_run(HOOK_PRESTART, h, 3, state, NULL, &err);
 	is_int(r, 0, "three hooks succeed (%s)", r ? err.msg : "");
 	is_str(slurp("stdin"), state, "hook reads the state JSON on stdin");
 	char want_cmd[512];
@@ -115,7 +115,7 @@ test_default_argv0_and_empty_env(void)
 
 	struct spec_hook h = { .path = script };
 	struct lc_err err = { 0 };
-	int r = hooks_run(HOOK_CREATE_RUNTIME, &h, 1, "{}", &err);
+	int r = hooks_run(HOOK_CREATE_RUNTIME, &h, 1, "{}", NULL, &err);
 	is_int(r, 0, "hook without args or env runs (%s)", r ? err.msg : "");
 	char want[300];
 	snprintf(want, sizeof(want), "%s|unset", script);
@@ -132,25 +132,25 @@ test_failures(void)
 	h[1] = sh_hook("exit 3", a1, e1);
 	h[2] = sh_hook("touch \"$D/after-failure\"", a2, e2);
 
-	int r = hooks_run(HOOK_PRESTART, h, 3, "{}", &err);
+	int r = hooks_run(HOOK_PRESTART, h, 3, "{}", NULL, &err);
 	ok(r < 0, "non-zero exit fails the list");
 	is_str(err.msg, "prestart hook[1] /bin/sh: exited with status 3",
 	       "exit status message names kind, index and path");
 	ok(!exists("after-failure"), "hooks after the failing one do not run");
 
 	h[0] = sh_hook("kill -TERM $$", a0, e0);
-	r = hooks_run(HOOK_POSTSTOP, h, 1, "{}", &err);
+	r = hooks_run(HOOK_POSTSTOP, h, 1, "{}", NULL, &err);
 	ok(r < 0, "hook killed by a signal fails");
 	is_str(err.msg, "poststop hook[0] /bin/sh: killed by signal 15", "signal message");
 
 	struct spec_hook missing = { .path = "/nonexistent/strait-hook" };
-	r = hooks_run(HOOK_CREATE_RUNTIME, &missing, 1, "{}", &err);
+	r = hooks_run(HOOK_CREATE_RUNTIME, &missing, 1, "{}", NULL, &err);
 	is_int(r, -ENOENT, "missing hook binary: -ENOENT");
 	is_str(err.msg, "createRuntime hook[0] /nonexistent/strait-hook: exec: "
 			"No such file or directory",
 	       "exec failure message");
 
-	is_int(hooks_run(HOOK_PRESTART, NULL, 0, "{}", &err), 0, "empty list succeeds");
+	is_int(hooks_run(HOOK_PRESTART, NULL, 0, "{}", NULL, &err), 0, "empty list succeeds");
 }
 
 static void
@@ -164,7 +164,7 @@ test_timeout(void)
 
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	int r = hooks_run(HOOK_POSTSTART, &h, 1, "{}", &err);
+	int r = hooks_run(HOOK_POSTSTART, &h, 1, "{}", NULL, &err);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	is_int(r, -ETIMEDOUT, "hook past its timeout fails");
@@ -179,14 +179,14 @@ test_timeout(void)
 	memset(state, 'x', big);
 	state[big] = '\0';
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	r = hooks_run(HOOK_POSTSTART, &h, 1, state, &err);
+	r = hooks_run(HOOK_POSTSTART, &h, 1, state, NULL, &err);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	is_int(r, -ETIMEDOUT, "non-reading hook with a big state still times out");
 	ok(secs < 5, "no blocking on a full pipe (took %.2fs)", secs);
 
 	struct spec_hook quick = sh_hook("exit 0", a, e);
-	r = hooks_run(HOOK_POSTSTART, &quick, 1, state, &err);
+	r = hooks_run(HOOK_POSTSTART, &quick, 1, state, NULL, &err);
 	is_int(r, 0, "hook that exits without reading a big state succeeds (%s)",
 	       r ? err.msg : "");
 	struct sigaction sa;
@@ -205,7 +205,7 @@ test_no_fd_leak(void)
 	/* The listing is made by a grandchild so that no redirection of the hook's own
 	 * shell shows up in it. */
 	struct spec_hook h = sh_hook("sh -c 'ls /proc/$PPID/fd > \"$D/fds\"'; exit 0", a, e);
-	int r = hooks_run(HOOK_CREATE_CONTAINER, &h, 1, "{}", &err);
+	int r = hooks_run(HOOK_CREATE_CONTAINER, &h, 1, "{}", NULL, &err);
 	is_int(r, 0, "fd listing hook runs (%s)", r ? err.msg : "");
 	const char *fds = slurp("fds");
 	int extra = -1, n = 0;

@@ -260,16 +260,30 @@ test_caps_errors(void)
 static void
 test_caps_privileged(void)
 {
+	char why[160];
 	int last = table_cap_last();
 	ok(last >= 40, "table_cap_last() is sane (%d)", last);
+	uint64_t own = caps_own_bounding();
+	ok(own & BIT(CAP_SYS_ADMIN), "the test runs with CAP_SYS_ADMIN in its bounding set");
 	struct spec_process p = { .has_caps = true };
 	p.caps[CAPSET_BOUNDING] = last >= 63 ? UINT64_MAX : BIT(last + 1) - 1;
-	ok(caps_is_privileged(&p), "full bounding set is privileged");
-	p.caps[CAPSET_BOUNDING] &= ~BIT(CAP_SYS_ADMIN);
-	ok(!caps_is_privileged(&p), "bounding without CAP_SYS_ADMIN is not");
+	ok(caps_is_privileged(&p, why, sizeof(why)), "every capability the kernel knows is privileged");
+	has_str(why, "runtime's own bounding set (CapBnd", "the rule is named");
+	p.caps[CAPSET_BOUNDING] = own;
+	ok(caps_is_privileged(&p, NULL, 0), "exactly the runtime's own bounding set is privileged");
+	for (int c = 0; c <= last; c++) {
+		if (!(own & BIT(c)))
+			continue;
+		p.caps[CAPSET_BOUNDING] = own & ~BIT(c);
+		if (caps_is_privileged(&p, why, sizeof(why)))
+			ok(0, "one capability (%d) short of the runtime's is privileged", c);
+	}
+	ok(1, "one capability short of the runtime's own is never privileged");
+	p.caps[CAPSET_BOUNDING] = UINT64_MAX & ~BIT(CAP_SYS_ADMIN);
+	ok(!caps_is_privileged(&p, why, sizeof(why)) && why[0] == '\0', "bounding without CAP_SYS_ADMIN is not");
 	p.caps[CAPSET_BOUNDING] = UINT64_MAX;
 	p.has_caps = false;
-	ok(!caps_is_privileged(&p), "no capabilities object is not privileged");
+	ok(!caps_is_privileged(&p, NULL, 0), "no capabilities object is not privileged");
 }
 
 /* ---- netlink.c ---- */
