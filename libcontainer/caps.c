@@ -152,8 +152,9 @@ caps_set_ambient(uint64_t amb, uint64_t allowed, struct lc_err *err)
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)cap, 0, 0) < 0)
 			return lc_err_set(err, errno, "raise ambient capability %s (%d)", name ? name : "?", cap);
 	}
+	/* normal for a valid config (runc spec's: ambient without inheritable): debug */
 	if (skipped[0])
-		log_warn("process.capabilities.ambient: not raised (not both permitted and inheritable): %s",
+		log_debug("process.capabilities.ambient: not raised (not both permitted and inheritable): %s",
 			 skipped);
 	return 0;
 }
@@ -177,7 +178,7 @@ caps_apply_identity(const struct spec_process *p, struct lc_err *err)
 			/* capset(2) silently ignores bits the kernel does not know; say so
 			 * instead of pretending they were granted. */
 			if (p->caps[i] & ~known)
-				log_warn("capabilities 0x%" PRIx64 " are unknown to this kernel "
+				log_debug("capabilities 0x%" PRIx64 " are unknown to this kernel "
 					 "and were ignored",
 					 p->caps[i] & ~known);
 			set[i] = p->caps[i] & known;

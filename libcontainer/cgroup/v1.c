@@ -108,7 +108,7 @@ v1_memory(struct cgroup_mgr *m, const struct spec_resources *r, struct lc_err *e
 	int ret;
 
 	if (r->has_mem_kernel)
-		log_warn("linux.resources.memory.kernel is ignored: the kernel no longer limits "
+		log_debug("linux.resources.memory.kernel is ignored: the kernel no longer limits "
 			 "kernel memory separately");
 	if (!limit && !swap && !resv && !r->has_mem_swappiness && !r->disable_oom_killer)
 		return 0;

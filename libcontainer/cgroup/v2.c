@@ -129,7 +129,7 @@ v2_memory(struct cgroup_mgr *m, const struct spec_resources *r, struct lc_err *e
 	int ret;
 
 	if (r->has_mem_kernel)
-		log_warn("linux.resources.memory.kernel is ignored: cgroup v2 has no separate "
+		log_debug("linux.resources.memory.kernel is ignored: cgroup v2 has no separate "
 			 "kernel memory limit");
 	if (r->has_mem_swappiness)
 		log_warn("linux.resources.memory.swappiness is ignored: cgroup v2 has no "

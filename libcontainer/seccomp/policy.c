@@ -198,8 +198,9 @@ seccomp_decide(const struct lc_spec *s, const struct lc_config *cfg, enum lc_sec
 		return lc_err_prefix(err, "%s", src);
 	const struct seccomp_prog *base = d->base ? d->base : d->prog;
 	_cleanup_free_ char *unknown = seccomp_unknown_list(base);
+	/* normal for profiles newer than libseccomp (Docker's): debug, and recorded */
 	if (unknown)
-		log_warn("seccomp: syscalls unknown to libseccomp %s skipped: %s",
+		log_debug("seccomp: syscalls unknown to libseccomp %s skipped: %s",
 			 seccomp_libseccomp_version(), unknown);
 	return check_after_load(d, s, err);
 }
