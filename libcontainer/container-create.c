@@ -287,6 +287,13 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, enum c
 	}
 	if (!j->spec->process.present || !j->spec->process.args)
 		return lc_err_setx(err, EINVAL, "config.json: process: required to create a container");
+	/* As runc: a console socket only goes with a terminal of a detached process; taken
+	 * silently, the container would keep the caller's stdio instead. */
+	if (o->console_socket && (!j->spec->process.terminal || mode == RUN_FOREGROUND))
+		return lc_err_setx(err, EINVAL, "--console-socket %s: cannot use a console socket "
+				   "unless the process is detached and has a terminal (config.json: "
+				   "process.terminal is %s)", o->console_socket,
+				   j->spec->process.terminal ? "true" : "false");
 	if (j->spec->process.terminal && !o->console_socket && mode != RUN_FOREGROUND)
 		return lc_err_setx(err, EINVAL, "config.json: process.terminal is true: --console-socket is required unless run in the foreground");
 	r = lsm_check(j->spec, err);
@@ -307,12 +314,19 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, enum c
 	j->st.owner = getuid();
 	j->st.created = now_rfc3339();
 	j->st.annotations = annotations_strv(j->spec);
-	if (!j->dir || !j->st.created || !j->st.annotations ||
-	    seccomp_record_annotations(j->st.seccomp_json, &j->st.annotations) < 0)
+	if (!j->dir || !j->st.created || !j->st.annotations)
 		return lc_err_set(err, ENOMEM, "create");
 	r = save_config(j->dir, j->spec, err);
 	if (r < 0)
 		return r;
+	if (j->st.seccomp_json) {
+		_cleanup_free_ char *rec = NULL;
+		if (asprintf(&rec, "%s/%s", j->dir, SECCOMP_RECORD_FILE) < 0)
+			return lc_err_set(err, ENOMEM, "create");
+		r = write_file_atomic(rec, j->st.seccomp_json, strlen(j->st.seccomp_json), 0644, err);
+		if (r < 0)
+			return r;
+	}
 	r = save_observe_files(j, err);
 	if (r < 0)
 		return r;

@@ -298,6 +298,10 @@ exec_prepare(const struct lc_global *g, const struct lc_exec_opts *o, struct exe
 		.is_exec = true,
 		.target_pid = j->st->pid,
 	};
+	if (o->console_socket && (!j->spec->process.terminal || !o->detach))
+		return lc_err_setx(err, EINVAL, "exec: --console-socket %s: cannot use a console "
+				   "socket unless the process is detached (--detach) and has a "
+				   "terminal (--tty)", o->console_socket);
 	if (j->spec->process.terminal) {
 		if (o->console_socket)
 			j->ctx.console_fd = unix_connect(o->console_socket, "--console-socket", err);

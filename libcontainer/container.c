@@ -505,10 +505,11 @@ lc_seccomp_default_json(char **ret_json, struct lc_err *err)
 }
 
 int
-lc_spec_default(bool rootless, char **ret_json, struct lc_err *err)
+lc_spec_default(bool rootless, bool seccomp, char **ret_json, struct lc_err *err)
 {
-	/* `strait spec` embeds the built-in RuntimeDefault profile. */
-	spec_default_seccomp_json = lc_seccomp_default_json;
+	/* `strait spec` writes runc's shape; --seccomp-default embeds the built-in
+	 * RuntimeDefault profile. */
+	spec_default_seccomp_json = seccomp ? lc_seccomp_default_json : NULL;
 	return spec_default_json(rootless, ret_json, err);
 }
 
@@ -532,6 +533,7 @@ lc_list_free(struct lc_list_entry *e, size_t n)
 		free(e[i].id);
 		free(e[i].status);
 		free(e[i].bundle);
+		free(e[i].rootfs);
 		free(e[i].created);
 		free(e[i].owner);
 	}
@@ -580,6 +582,7 @@ lc_container_list(const struct lc_global *g, struct lc_list_entry **ret_entries,
 			.pid = status == ST_STOPPED ? 0 : st->pid,
 			.status = strdup(state_status_name(status)),
 			.bundle = strdup(st->bundle),
+			.rootfs = st->rootfs ? strdup(st->rootfs) : NULL,
 			.created = st->created ? strdup(st->created) : NULL,
 			.owner = owner_name(st->owner),
 		};

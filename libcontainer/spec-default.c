@@ -23,8 +23,9 @@ gen_strv(struct json_gen *g, const char *key, const char *const *v)
 	json_gen_arr_close(g);
 }
 
-/* Only what a shell needs; nothing ambient or inheritable, so exec'd programs get no
- * capabilities they were not given by file capabilities. */
+/* Only what a shell needs. As in runc's template they are also listed as ambient, which
+ * without inheritable raises nothing (the kernel's rule; strait says so in the debug
+ * log): exec'd programs of a non-root user get no capabilities. */
 static const char *const default_caps[] = { "CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE",
 					    NULL };
 
@@ -40,9 +41,9 @@ gen_process(struct json_gen *g)
 
 	json_gen_key(g, "process");
 	json_gen_obj_open(g);
-	/* a terminal needs --console-socket; the config works without one */
+	/* as runc's: clients drive it through --console-socket, or edit it */
 	json_gen_key(g, "terminal");
-	json_gen_bool(g, false);
+	json_gen_bool(g, true);
 	json_gen_key(g, "user");
 	json_gen_obj_open(g);
 	json_gen_key(g, "uid");
@@ -59,6 +60,7 @@ gen_process(struct json_gen *g)
 	gen_strv(g, "bounding", default_caps);
 	gen_strv(g, "effective", default_caps);
 	gen_strv(g, "permitted", default_caps);
+	gen_strv(g, "ambient", default_caps);
 	json_gen_obj_close(g);
 	json_gen_key(g, "rlimits");
 	json_gen_arr_open(g);
@@ -162,8 +164,9 @@ static const char *const masked_paths[] = {
 	"/proc/timer_list",
 	"/proc/timer_stats",
 	"/proc/sched_debug",
-	"/proc/scsi",
 	"/sys/firmware",
+	"/proc/scsi",
+	/* not in runc 1.1.5's: RAPL energy counters leak (CVE-2020-8694 class) */
 	"/sys/devices/virtual/powercap",
 	NULL,
 };

@@ -235,6 +235,9 @@ table_signal_name(int signo)
 int
 lc_signal_parse(const char *s)
 {
+	/* 0: no signal, only the checks (kill ID 0, a liveness probe, as runc takes it) */
+	if (s && strcmp(s, "0") == 0)
+		return 0;
 	int signo = table_signal_from_name(s);
 
 	return signo > 0 ? signo : -EINVAL;

@@ -81,7 +81,11 @@ cmd_exec(struct cli *c, int argc, char **argv)
 	free(o.env);
 	free(o.caps);
 	free(o.additional_gids);
-	if (r < 0)
-		return cli_fail(&err);
+	/* As runc: a failure of the runtime itself exits 255, so that a caller can tell
+	 * it from the process's own exit codes. */
+	if (r < 0) {
+		cli_fail(&err);
+		return 255;
+	}
 	return status;
 }

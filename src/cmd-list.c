@@ -29,6 +29,8 @@ print_json(const struct lc_list_entry *e, size_t n)
 		print_json_string(e[i].status);
 		printf(",\"bundle\":");
 		print_json_string(e[i].bundle);
+		printf(",\"rootfs\":");
+		print_json_string(e[i].rootfs);
 		printf(",\"created\":");
 		print_json_string(e[i].created);
 		printf(",\"owner\":");

@@ -1,4 +1,5 @@
-/* `strait spec [--bundle DIR] [--rootless]`: writes a default config.json. */
+/* `strait spec [--bundle DIR] [--rootless] [--seccomp-default]`: writes the default
+ * config.json runc spec writes; --seccomp-default embeds the RuntimeDefault profile. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -13,12 +14,13 @@ cmd_spec(struct cli *c, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "bundle", required_argument, NULL, 'b' },
 		{ "rootless", no_argument, NULL, 'R' },
+		{ "seccomp-default", no_argument, NULL, 'S' },
 		CLI_HELP_OPT,
 		{ 0 },
 	};
 	struct lc_err err = { 0 };
 	const char *bundle = ".";
-	bool rootless = false;
+	bool rootless = false, seccomp = false;
 	char *json = NULL, path[4096];
 	int opt;
 
@@ -27,13 +29,15 @@ cmd_spec(struct cli *c, int argc, char **argv)
 			bundle = optarg;
 		else if (opt == 'R')
 			rootless = true;
+		else if (opt == 'S')
+			seccomp = true;
 		else
 			return cli_getopt_result(c, opt);
 	}
 	int r = cli_want_args(c, argc, argv, 0);
 	if (r)
 		return r;
-	if (lc_spec_default(rootless, &json, &err) < 0)
+	if (lc_spec_default(rootless, seccomp, &json, &err) < 0)
 		return cli_fail(&err);
 	snprintf(path, sizeof(path), "%s/config.json", bundle);
 	/* Like runc: never overwrite an existing config.json. */

@@ -71,7 +71,8 @@ static const struct command commands[] = {
 	  "                          (exit 0 clean, 1 findings, 2 error)\n" },
 	{ "spec", cmd_spec, "[options]", "write a default config.json",
 	  "  -b, --bundle DIR        where to write config.json (default: current directory)\n"
-	  "      --rootless          a config for a rootless container\n" },
+	  "      --rootless          a config for a rootless container\n"
+	  "      --seccomp-default   embed strait's RuntimeDefault seccomp profile\n" },
 	{ "start", cmd_start, "<container-id>", "start a created container", NULL },
 	{ "state", cmd_state, "<container-id>", "print the state of a container as JSON", NULL },
 	{ "update", cmd_update, "[options] <container-id>", "change the resource limits of a container",

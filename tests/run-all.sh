@@ -70,7 +70,7 @@ fi
 
 # ---- integration tests ----
 echo "== integration tests (bats)"
-[ $# -gt 0 ] || set -- "$top/tests/integration"
+[ $# -gt 0 ] || set -- "$top/tests/integration" "$top/tests/differential"
 export STRAIT=${STRAIT:-$build/strait}
 export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-180}
 bats --formatter tap "$@" 2>&1 | tee "$log_dir/integration.tap"

@@ -119,6 +119,7 @@ struct lc_list_entry {
 	pid_t pid;
 	char *status;
 	char *bundle;
+	char *rootfs;
 	char *created; /* RFC 3339 */
 	char *owner;
 };
@@ -127,7 +128,7 @@ int lc_container_list(const struct lc_global *g, struct lc_list_entry **ret_entr
 void lc_list_free(struct lc_list_entry *e, size_t n);
 
 /* spec: returns a default config.json text (malloc'd). */
-int lc_spec_default(bool rootless, char **ret_json, struct lc_err *err);
+int lc_spec_default(bool rootless, bool seccomp, char **ret_json, struct lc_err *err);
 
 /* `strait features`: the OCI features JSON (malloc'd). */
 int lc_features_json(char **ret_json, struct lc_err *err);

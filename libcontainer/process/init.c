@@ -124,6 +124,9 @@ setup_exec_until_ready(struct container_ctx *ctx, int fd, char **ret_path, struc
 	r = enter_cwd(s->process.cwd, err);
 	if (r < 0)
 		return r;
+	r = exec_env_home((struct spec_process *)&s->process, err);
+	if (r < 0)
+		return r;
 	return exec_resolve(ctx, s->process.args, s->process.env, ret_path, err);
 }
 
@@ -195,6 +198,9 @@ setup_until_ready(struct container_ctx *ctx, int fd, int *ret_statefd, char **re
 			return r;
 	}
 	r = enter_cwd(s->process.cwd, err);
+	if (r < 0)
+		return r;
+	r = exec_env_home((struct spec_process *)&s->process, err);
 	if (r < 0)
 		return r;
 	return exec_resolve(ctx, s->process.args, s->process.env, ret_path, err);

@@ -62,6 +62,10 @@ int spawn_container(struct container_ctx *ctx, struct spawn_result *ret, struct 
 pid_t pidfd_pid(int pidfd);
 int pidfd_kill(int pidfd, pid_t pid, int signo);
 
+/* Container process, after pivot_root: adds HOME (the uid's home in the container's
+ * /etc/passwd, else "/") when the environment has none, as runc does. */
+int exec_env_home(struct spec_process *p, struct lc_err *err);
+
 /* Container process entry: never returns. */
 _Noreturn void init_container(struct container_ctx *ctx, int sync_fd);
 

@@ -43,11 +43,8 @@ void seccomp_decision_release(struct seccomp_decision *d);
  * policy settings, libseccomp and kernel versions. */
 char *seccomp_decision_json(const struct seccomp_decision *d, const struct lc_config *cfg);
 
-#define SECCOMP_RECORD_PREFIX "org.strait.seccomp.decision."
-
-/* Adds the record to an annotations vector (k, v, ..., NULL; reallocated) under
- * SECCOMP_RECORD_PREFIX keys, parsed back from the JSON record, after removing any
- * annotation of the container's own under that prefix. */
-int seccomp_record_annotations(const char *record_json, char ***annotations);
+/* The record's own file in the state dir (also kept in state.json for `seccomp
+ * status`). Never in the state's annotations: a client sees only those it set. */
+#define SECCOMP_RECORD_FILE "seccomp-decision.json"
 
 #endif

@@ -804,14 +804,14 @@ test_default(void)
 		is_int(spec_validate(s, &err), 0, "%s config passes spec_validate: %s", what,
 		       err.msg);
 		is_str(s->oci_version, "1.3.0", "ociVersion 1.3.0");
-		ok(!s->process.terminal && s->process.n_args == 1 &&
+		ok(s->process.terminal && s->process.n_args == 1 &&
 			   strcmp(s->process.args[0], "sh") == 0,
-		   "sh without a terminal");
+		   "sh on a terminal, as runc spec writes");
 		ok(s->process.no_new_privileges, "noNewPrivileges");
 		ok(s->process.caps[CAPSET_BOUNDING] == (CAP(29) | CAP(5) | CAP(10)) &&
 			   s->process.caps[CAPSET_INHERITABLE] == 0 &&
-			   s->process.caps[CAPSET_AMBIENT] == 0,
-		   "runc's capability set, nothing inheritable or ambient");
+			   s->process.caps[CAPSET_AMBIENT] == s->process.caps[CAPSET_BOUNDING],
+		   "runc's capability set: ambient listed, nothing inheritable (so none raised)");
 		ok(s->process.n_rlimits == 1 && s->process.rlimits[0].soft == 1024, "NOFILE 1024");
 		ok(s->root_readonly && strcmp(s->root_path, "/b/rootfs") == 0, "root rootfs ro");
 		is_str(s->hostname, "strait", "hostname");
