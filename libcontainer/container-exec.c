@@ -243,8 +243,9 @@ exec_prepare(const struct lc_global *g, const struct lc_exec_opts *o, struct exe
 	if (r < 0)
 		return r;
 	enum ct_status status = container_status(g->root, j->st);
-	if (status == ST_STOPPED || status == ST_CREATED ||
-	    (status == ST_PAUSED && !o->ignore_paused))
+	/* A created container can take processes, as with runc: its namespaces, root and
+	 * cgroup are complete while its init waits for start. */
+	if (status == ST_STOPPED || (status == ST_PAUSED && !o->ignore_paused))
 		return lc_err_setx(err, EINVAL, "cannot exec in container \"%s\": it is %s", o->id,
 				   state_status_name(status));
 	j->spec = container_saved_spec(g->root, j->st);

@@ -245,3 +245,34 @@ spec_norm() {
 		assert_eq "$(jq -r .hostname "$d/s/config.json")" strait
 	done
 }
+
+@test "exec into a created container, then start" {
+	dual_args /bin/sleep 100
+	dual create --bundle @BUNDLE @ID
+	same_result
+	dual exec @ID /bin/sh -c 'echo in-created'
+	same_result
+	assert_eq "$S_OUT" in-created
+	dual_state
+	assert_eq "$(jq -r .status <<<"$S_STATE")" created
+	assert_eq "$(jq -r .status <<<"$R_STATE")" created
+	dual start @ID
+	same_result
+}
+
+@test "exec -d --pid-file, and the pid file of create" {
+	dual_args /bin/sleep 100
+	dual create --pid-file "$BATS_TEST_TMPDIR/@ID.pid" --bundle @BUNDLE @ID
+	same_result
+	dual_state
+	assert_eq "$(cat "$BATS_TEST_TMPDIR/$S_ID.pid")" "$(jq -r .pid <<<"$S_STATE")"
+	assert_eq "$(cat "$BATS_TEST_TMPDIR/$RUNC_ID.pid")" "$(jq -r .pid <<<"$R_STATE")"
+	dual start @ID
+	same_result
+	dual exec -d --pid-file "$BATS_TEST_TMPDIR/@ID.exec.pid" @ID /bin/sleep 50
+	same_result
+	local p
+	for p in "$S_ID" "$RUNC_ID"; do
+		kill -0 "$(cat "$BATS_TEST_TMPDIR/$p.exec.pid")" || fail "$p: exec pid not alive"
+	done
+}

@@ -91,7 +91,8 @@ test_signals(void)
 	is_int(lc_signal_parse("TERM"), SIGTERM, "lc_signal_parse TERM");
 	is_int(lc_signal_parse("sighup"), SIGHUP, "lc_signal_parse sighup");
 	is_int(lc_signal_parse("SIGFOO"), -EINVAL, "lc_signal_parse unknown -> -EINVAL");
-	is_int(lc_signal_parse("0"), -EINVAL, "lc_signal_parse 0 -> -EINVAL");
+	is_int(lc_signal_parse("0"), 0, "lc_signal_parse 0 -> 0 (kill ID 0: a liveness check)");
+	is_int(lc_signal_parse("00x"), -EINVAL, "lc_signal_parse 00x -> -EINVAL");
 }
 
 static void
