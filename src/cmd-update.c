@@ -7,7 +7,8 @@
 #include "cli.h"
 
 enum { OPT_MEM = 256, OPT_MEM_RES, OPT_MEM_SWAP, OPT_CPU_SHARES, OPT_CPU_QUOTA, OPT_CPU_PERIOD,
-       OPT_CPUS, OPT_MEMS, OPT_PIDS, OPT_BLKIO, OPT_RESOURCES };
+       OPT_CPUS, OPT_MEMS, OPT_PIDS, OPT_BLKIO, OPT_RESOURCES, OPT_RT_PERIOD, OPT_RT_RUNTIME,
+       OPT_L3, OPT_MBW };
 
 static char *
 read_all(FILE *f)
@@ -57,7 +58,20 @@ parse_bytes(const char *flag, const char *s, long long *ret)
 
 struct res_flags {
 	const char *mem, *mem_res, *mem_swap, *shares, *quota, *period, *cpus, *mems, *pids, *blkio;
+	const char *rt_period, *rt_runtime;
 };
+
+/* A decimal integer flag (a sign only where allowed), copied into the JSON as is. */
+static bool
+number_ok(const char *flag, const char *s, bool sign)
+{
+	const char *p = s + (sign && *s == '-');
+	if (*p && strspn(p, "0123456789") == strlen(p) && strlen(p) < 20)
+		return true;
+	cli_failf("update: --%s: invalid value \"%s\" (expected %sinteger)", flag, s,
+		  sign ? "an " : "a non-negative ");
+	return false;
+}
 
 /* Builds a linux.resources object from the flags. */
 static int
@@ -79,12 +93,33 @@ flags_json(const struct res_flags *f, char *buf, size_t len)
 		ADD(mem, "\"swap\":%lld", v);
 	else if (f->mem_swap)
 		return -1;
+	const struct {
+		const char *flag, *v;
+		bool sign;
+	} nums[] = { { "cpu-shares", f->shares, false },	{ "cpu-quota", f->quota, true },
+		     { "cpu-period", f->period, false },	{ "pids-limit", f->pids, true },
+		     { "blkio-weight", f->blkio, false },	{ "cpu-rt-period", f->rt_period, false },
+		     { "cpu-rt-runtime", f->rt_runtime, true } };
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
+		if (nums[i].v && !number_ok(nums[i].flag, nums[i].v, nums[i].sign))
+			return -1;
 	if (f->shares)
 		ADD(cpu, "\"shares\":%s", f->shares);
+	if (f->rt_period)
+		ADD(cpu, "\"realtimePeriod\":%s", f->rt_period);
+	if (f->rt_runtime)
+		ADD(cpu, "\"realtimeRuntime\":%s", f->rt_runtime);
 	if (f->quota)
 		ADD(cpu, "\"quota\":%s", f->quota);
 	if (f->period)
 		ADD(cpu, "\"period\":%s", f->period);
+	/* cpu lists: digits, commas and ranges only (they go into the JSON as strings) */
+	if ((f->cpus && strspn(f->cpus, "0123456789,-") != strlen(f->cpus)) ||
+	    (f->mems && strspn(f->mems, "0123456789,-") != strlen(f->mems)))
+		return cli_failf("update: --cpuset-%s: invalid list \"%s\"",
+				 f->cpus && strspn(f->cpus, "0123456789,-") != strlen(f->cpus) ? "cpus" : "mems",
+				 f->cpus && strspn(f->cpus, "0123456789,-") != strlen(f->cpus) ? f->cpus : f->mems),
+		       -1;
 	if (f->cpus)
 		ADD(cpu, "\"cpus\":\"%s\"", f->cpus);
 	if (f->mems)
@@ -120,6 +155,10 @@ cmd_update(struct cli *c, int argc, char **argv)
 		{ "cpuset-mems", required_argument, NULL, OPT_MEMS },
 		{ "pids-limit", required_argument, NULL, OPT_PIDS },
 		{ "blkio-weight", required_argument, NULL, OPT_BLKIO },
+		{ "cpu-rt-period", required_argument, NULL, OPT_RT_PERIOD },
+		{ "cpu-rt-runtime", required_argument, NULL, OPT_RT_RUNTIME },
+		{ "l3-cache-schema", required_argument, NULL, OPT_L3 },
+		{ "mem-bw-schema", required_argument, NULL, OPT_MBW },
 		CLI_HELP_OPT,
 		{ 0 },
 	};
@@ -142,6 +181,12 @@ cmd_update(struct cli *c, int argc, char **argv)
 		case OPT_MEMS: f.mems = optarg; break;
 		case OPT_PIDS: f.pids = optarg; break;
 		case OPT_BLKIO: f.blkio = optarg; break;
+		case OPT_RT_PERIOD: f.rt_period = optarg; break;
+		case OPT_RT_RUNTIME: f.rt_runtime = optarg; break;
+		case OPT_L3:
+		case OPT_MBW:
+			return cli_failf("update: --%s: Intel RDT (linux.intelRdt) is not supported by strait",
+					 opt == OPT_L3 ? "l3-cache-schema" : "mem-bw-schema");
 		default: return cli_getopt_result(c, opt);
 		}
 	}

@@ -79,9 +79,11 @@ static const struct command commands[] = {
 	  "  -r, --resources FILE    a linux.resources JSON object (- for stdin)\n"
 	  "      --memory N          memory limit (k, m, g suffixes)\n"
 	  "      --memory-reservation N, --memory-swap N\n"
-	  "      --cpu-shares N, --cpu-quota N, --cpu-period N\n"
+	  "      --cpu-share(s) N, --cpu-quota N, --cpu-period N\n"
+	  "      --cpu-rt-period N, --cpu-rt-runtime N\n"
 	  "      --cpuset-cpus LIST, --cpuset-mems LIST\n"
-	  "      --pids-limit N, --blkio-weight N\n" },
+	  "      --pids-limit N, --blkio-weight N\n"
+	  "      --l3-cache-schema S, --mem-bw-schema S   refused: no Intel RDT\n" },
 };
 
 static const struct command *current;

@@ -276,3 +276,33 @@ spec_norm() {
 		kill -0 "$(cat "$BATS_TEST_TMPDIR/$p.exec.pid")" || fail "$p: exec pid not alive"
 	done
 }
+
+@test "update: every resource flag of runc's, and bad values refused by both" {
+	requires cgroup_v1
+	dual_args /bin/sleep 100
+	dual run -d --bundle @BUNDLE @ID
+	same_result
+	dual update --memory 64M --memory-reservation 32M --cpu-share 512 --cpu-quota 50000 \
+		--cpu-period 100000 --cpuset-cpus 0 --cpuset-mems 0 --pids-limit 20 @ID
+	same_result
+	local f c
+	for f in memory/memory.limit_in_bytes memory/memory.soft_limit_in_bytes cpu/cpu.shares \
+		cpu/cpu.cfs_quota_us cpu/cpu.cfs_period_us pids/pids.max cpuset/cpuset.cpus; do
+		c=${f%%/*}
+		assert_eq "$(cat "$(cg_dir_of "$c" "$S_ID")/${f#*/}")" "$(cat "$(cg_dir_of "$c" "$RUNC_ID")/${f#*/}")" "$f"
+	done
+	assert_eq "$(cat "$(cg_dir_of pids "$S_ID")/pids.max")" 20
+	echo '{"pids": {"limit": 30}}' >"$BATS_TEST_TMPDIR/r.json"
+	DUAL_STDIN=$BATS_TEST_TMPDIR/r.json dual update -r - @ID
+	same_result
+	assert_eq "$(cat "$(cg_dir_of pids "$S_ID")/pids.max")" 30
+	dual update --pids-limit many @ID
+	both_fail
+	dual update --cpu-quota 1x @ID
+	both_fail
+	# real-time scheduling: this kernel has no CONFIG_RT_GROUP_SCHED, then both refuse
+	if [ ! -e /sys/fs/cgroup/cpu/cpu.rt_runtime_us ]; then
+		dual update --cpu-rt-period 1000000 --cpu-rt-runtime 950 @ID
+		both_fail
+	fi
+}

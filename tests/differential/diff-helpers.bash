@@ -110,3 +110,9 @@ dual_wait_stopped() {
 	done
 	fail "not both stopped: runc $R_STATE strait $S_STATE"
 }
+
+# cg_dir_of CONTROLLER ID: the v1 cgroup directory of a container, wherever the runtime
+# put it (runc and strait name the default path differently).
+cg_dir_of() {
+	find "/sys/fs/cgroup/$1" -type d -name "$2" 2>/dev/null | head -n 1
+}
