@@ -248,7 +248,7 @@ check_seccomp(const struct spec_seccomp *sc, struct lc_err *err)
 			    table_seccomp_action_name(sc->default_action));
 	if (sc->default_action == SCMP_ACT_NOTIFY_)
 		return verr(err,
-			    "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default "
+			    "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be used as default "
 			    "action");
 	if (sc->listener_metadata && !sc->listener_path)
 		return verr(err, "linux.seccomp.listenerMetadata: set without listenerPath");
@@ -272,6 +272,12 @@ check_seccomp(const struct spec_seccomp *sc, struct lc_err *err)
 				    "linux.seccomp.syscalls[%zu].action: SCMP_ACT_NOTIFY needs "
 				    "linux.seccomp.listenerPath",
 				    i);
+		/* the listener's own replies (and the runtime's hand-over) write */
+		for (size_t n = 0; rule->action == SCMP_ACT_NOTIFY_ && n < rule->n_names; n++)
+			if (strcmp(rule->names[n], "write") == 0)
+				return verr(err,
+					    "linux.seccomp.syscalls[%zu].names[%zu]: SCMP_ACT_NOTIFY "
+					    "cannot be used for the write syscall", i, n);
 		for (size_t a = 0; a < rule->n_args; a++)
 			if (rule->args[a].index > 5)
 				return verr(err,

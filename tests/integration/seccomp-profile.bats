@@ -245,7 +245,13 @@ bad_profile() {
 
 @test "seccomp spec: SCMP_ACT_NOTIFY as the default action" {
 	bad_profile '{defaultAction: "SCMP_ACT_NOTIFY", listenerPath: "/nonexistent.sock"}' \
-		"config.json" "linux.seccomp.defaultAction" "SCMP_ACT_NOTIFY"
+		"config.json" "linux.seccomp.defaultAction" "SCMP_ACT_NOTIFY cannot be used as default action"
+}
+
+@test "seccomp spec: SCMP_ACT_NOTIFY on write is refused, as runc refuses it" {
+	bad_profile '{defaultAction: "SCMP_ACT_ALLOW", listenerPath: "/nonexistent.sock",
+		syscalls: [{names: ["write"], action: "SCMP_ACT_NOTIFY"}]}' \
+		"config.json" "linux.seccomp.syscalls[0].names[0]" "SCMP_ACT_NOTIFY cannot be used for the write syscall"
 }
 
 @test "seccomp spec: argument index over 5" {

@@ -248,9 +248,14 @@ test_seccomp(void)
 			    "'SCMP_ACT_NOTIFY'}]")),
 	       "", "NOTIFY with listenerPath");
 	is_str(verr(SECCOMP("'SCMP_ACT_NOTIFY', 'listenerPath': '/l.sock'")),
-	       "config.json: linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default "
+	       "config.json: linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be used as default "
 	       "action",
 	       "NOTIFY as the default");
+	is_str(verr(SECCOMP("'SCMP_ACT_ALLOW', 'listenerPath': '/l.sock', 'syscalls': [{'names': "
+			    "['read', 'write'], 'action': 'SCMP_ACT_NOTIFY'}]")),
+	       "config.json: linux.seccomp.syscalls[0].names[1]: SCMP_ACT_NOTIFY cannot be used for "
+	       "the write syscall",
+	       "NOTIFY on write, in runc's words");
 	is_str(verr(SECCOMP("'SCMP_ACT_ALLOW', 'syscalls': [{'names': ['x'], 'action': "
 			    "'SCMP_ACT_ERRNO', 'args': [{'index': 5, 'value': 0, 'op': "
 			    "'SCMP_CMP_EQ'}, {'index': 6, 'value': 0, 'op': 'SCMP_CMP_EQ'}]}]")),
