@@ -188,8 +188,14 @@ usage(FILE *f)
 static void
 version(void)
 {
-	printf("strait version %s\ncommit: %s\nspec: %s\nlibseccomp: %s\n", PACKAGE_VERSION, GIT_COMMIT,
-	       OCI_SPEC_VERSION, lc_libseccomp_version());
+	/* runc's lines; "c:" is the analogue of its "go:" (the toolchain that built it) */
+#ifdef __clang__
+	const char *cc = "clang ";
+#else
+	const char *cc = "gcc ";
+#endif
+	printf("strait version %s\ncommit: %s\nspec: %s\nc: %s%s\nlibseccomp: %s\n", PACKAGE_VERSION,
+	       GIT_COMMIT, OCI_SPEC_VERSION, cc, __VERSION__, lc_libseccomp_version());
 }
 
 static void

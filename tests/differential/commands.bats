@@ -306,3 +306,26 @@ spec_norm() {
 		both_fail
 	fi
 }
+
+@test "--version: runc's lines, in runc's order (name version, commit, spec, toolchain, libseccomp)" {
+	dual --version
+	same_status
+	quiet
+	assert_eq "$(sed 's/:.*//; s/ .*//' <<<"$S_OUT" | sed 's/^c$/go/; s/^strait$/runc/' | tr '\n' ' ')" \
+		"$(sed 's/:.*//; s/ .*//' <<<"$R_OUT" | tr '\n' ' ')"
+	assert_eq "$(sed -n 's/^libseccomp: //p' <<<"$S_OUT")" "$(sed -n 's/^libseccomp: //p' <<<"$R_OUT")"
+	assert_eq "$(head -1 <<<"$S_OUT" | cut -d' ' -f2)" version
+}
+
+@test "--help lists the commands runc has (that strait implements), and the global options" {
+	dual --help
+	same_status
+	local c
+	for c in create delete events exec kill list pause ps resume run spec start state update features; do
+		grep -qE "^ +$c +" <<<"$S_OUT" || fail "strait --help lacks $c"
+	done
+	for c in --root --log --log-format --debug --systemd-cgroup; do
+		assert_contains "$S_OUT" -- "$c"
+		assert_contains "$R_OUT" -- "$c"
+	done
+}
