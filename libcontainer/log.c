@@ -84,8 +84,20 @@ lc_log(enum log_level lvl, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	write_file_line(lvl, msg);
-	if (log_stderr && (lvl <= LOG_LVL_WARN || log_debug_on))
+	if (!log_stderr)
+		return;
+	if (lvl <= LOG_LVL_WARN) {
 		fprintf(stderr, "strait: %s%s\n", lvl == LOG_LVL_WARN ? "warning: " : "", msg);
+	} else if (log_debug_on) {
+		/* runc's --debug shape on stderr (logrus text), for tools that parse it */
+		char ts[32], esc[3072];
+		time_t now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		json_escape(msg, esc, sizeof(esc));
+		fprintf(stderr, "time=\"%s\" level=%s msg=\"%s\"\n", ts, level_names[lvl], esc);
+	}
 }
 
 void

@@ -329,3 +329,16 @@ spec_norm() {
 		assert_contains "$R_OUT" -- "$c"
 	done
 }
+
+@test "--debug: stderr holds only runc-shaped level=debug lines, for both" {
+	dual --debug run --bundle @BUNDLE @ID
+	same_status
+	local who err
+	for who in R S; do
+		eval "err=\$${who}_ERR"
+		[ -n "$err" ] || fail "$who: --debug printed nothing"
+		if grep -vE '^time="[^"]+" level=debug msg=".*"( [a-z]+=.*)?$' <<<"$err" | grep -q .; then
+			fail "$who: a line not in runc's debug shape: $err"
+		fi
+	done
+}
