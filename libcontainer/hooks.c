@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 #include <linux/close_range.h>
 #include "error.h"
 #include "sys.h"
@@ -74,7 +75,9 @@ hook_child(const struct spec_hook *h, int rfd, int errfd, const struct hook_conf
 		for (long fd = 3; fd < (max > 0 ? max : 65536); fd++)
 			fcntl((int)fd, F_SETFD, FD_CLOEXEC);
 	}
-	if (confine && (e = confine->fn(confine->arg)) < 0) {
+	if (confine && confine->cwd && chdir(confine->cwd) < 0)
+		goto fail;
+	if (confine && confine->fn && (e = confine->fn(confine->arg)) < 0) {
 		errno = -e;
 		goto fail;
 	}

@@ -35,6 +35,9 @@ struct hook_confine {
 	 * fails the hook. startContainer hooks load the container's filter here. */
 	int (*fn)(const void *arg);
 	const void *arg;
+	/* The hook's working directory when set: the bundle for the hooks that run in
+	 * the runtime's namespaces, as runc runs them. */
+	const char *cwd;
 };
 int hooks_run(enum hook_kind kind, const struct spec_hook *hooks, size_t n,
 	      const char *state_json, const struct hook_confine *confine, struct lc_err *err);

@@ -342,3 +342,27 @@ spec_norm() {
 		fi
 	done
 }
+
+# hooks_config: host-side hooks of every kind that record their cwd and environment in
+# $BATS_TEST_TMPDIR/<container id>.<kind>, the id read from the state on stdin.
+hooks_config() {
+	local k script
+	for k in prestart createRuntime poststart poststop; do
+		script="id=\$(sed 's/.*\"id\": *\"\\([^\"]*\\)\".*/\\1/'); { pwd; env | sort; } >$BATS_TEST_TMPDIR/\$id.$k"
+		dual_config ".hooks.$k = [{path: \"/bin/sh\", args: [\"sh\", \"-c\", \$s], env: [\"HOOK=$k\"]}]" --arg s "$script"
+	done
+}
+
+@test "hooks: the same working directory and environment as runc gives them" {
+	hooks_config
+	dual run --bundle @BUNDLE @ID
+	same_result
+	local k s r
+	for k in prestart createRuntime poststart poststop; do
+		[ -e "$BATS_TEST_TMPDIR/$S_ID.$k" ] || fail "strait: no $k record"
+		[ -e "$BATS_TEST_TMPDIR/$RUNC_ID.$k" ] || fail "runc: no $k record"
+		s=$(sed "s|$BUNDLE|BUNDLE|g" "$BATS_TEST_TMPDIR/$S_ID.$k")
+		r=$(sed "s|$RUNC_BUNDLE|BUNDLE|g" "$BATS_TEST_TMPDIR/$RUNC_ID.$k")
+		[ "$s" = "$r" ] || fail "$k differs: $(diff <(echo "$r") <(echo "$s"))"
+	done
+}

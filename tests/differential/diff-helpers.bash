@@ -57,7 +57,7 @@ _dual_one() {
 		args+=("${a//@BUNDLE/$bundle}")
 	done
 	local out=$BATS_TEST_TMPDIR/$who.$DUAL_N.out err=$BATS_TEST_TMPDIR/$who.$DUAL_N.err st
-	(cd "$bundle" && STRAIT_TEST_MARK=$MARK timeout -k 5 60 "$rt" --root "$root" "${args[@]}" \
+	(cd "$BATS_TEST_TMPDIR" && STRAIT_TEST_MARK=$MARK timeout -k 5 60 "$rt" --root "$root" "${args[@]}" \
 		<"${DUAL_STDIN:-/dev/null}" >"$out" 2>"$err") && st=0 || st=$?
 	eval "${who}_STATUS=\$st"
 	eval "${who}_OUT=\$(cat \"\$out\")"
