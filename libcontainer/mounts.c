@@ -654,6 +654,59 @@ plan_spec_mount(struct mount_plan *p, const struct lc_spec *s, size_t i, struct 
 	return r < 0 ? lc_err_set(err, r, "mount plan") : 0;
 }
 
+/* Whether path lies strictly below dir (lexically, slashes normalized as above). */
+static bool
+path_below(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (n == 1) /* "/" */
+		return path[0] == '/' && path[1];
+	while (*path == '/' && path[1] == '/')
+		path++;
+	return strncmp(path, dir, n) == 0 && path[n] == '/' && path[n + 1];
+}
+
+/* A read-only tmpfs that later ops put something under (/dev with its submounts and
+ * device nodes) is mounted read-write and sealed read-only once everything under it
+ * exists, as runc does; otherwise the later ops would fail with EROFS. */
+static int
+plan_late_ro(struct mount_plan *p)
+{
+	size_t n = p->n_ops;
+	for (size_t i = 0; i < n; i++) {
+		struct mount_op *op = &p->ops[i];
+		/* tmpfs: where later ops create directories and nodes (procfs and sysfs
+		 * have their mount points already) */
+		if (op->kind != MOP_MOUNT || op->fs != MFS_TMPFS || !(op->fs_flags & MS_RDONLY))
+			continue;
+		bool covered = false;
+		for (size_t j = i + 1; j < n && !covered; j++)
+			covered = path_below(p->ops[j].dest, op->dest);
+		if (!covered)
+			continue;
+		/* only the new instance: an rbind fallback (sysfs, mqueue in a user
+		 * namespace) keeps its recursive read-only attributes */
+		op->fs_flags &= ~MS_RDONLY;
+		const struct spec_mount *m = op->m;
+		size_t index = op->index;
+		const char *dest = op->dest, *fstype = op->fstype;
+		struct mount_op *seal;
+		int r = plan_push(p, MOP_SEAL_RO, dest, &seal);
+		if (r < 0)
+			return r;
+		seal->m = m;
+		seal->index = index;
+		seal->dest_is_dir = true;
+		seal->fstype = fstype;
+		seal->attr_set = MOUNT_ATTR_RDONLY;
+		if (!(seal->source = strdup(m && m->source ? m->source : fstype)))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int
 mounts_plan_with_mountinfo(const struct lc_spec *s, const char *mountinfo,
 			   struct mount_plan **ret, struct lc_err *err)
@@ -689,6 +742,9 @@ mounts_plan_with_mountinfo(const struct lc_spec *s, const char *mountinfo,
 	} else if (s->linux_.n_devices) {
 		log_warn(CFG ": linux.devices ignored: /dev is bind-mounted from the host");
 	}
+	r = plan_late_ro(p);
+	if (r < 0)
+		return lc_err_set(err, r, "mount plan");
 	*ret = TAKE_PTR(p);
 	return 0;
 }

@@ -366,3 +366,13 @@ hooks_config() {
 		[ "$s" = "$r" ] || fail "$k differs: $(diff <(echo "$r") <(echo "$s"))"
 	done
 }
+
+@test "mounts: a read-only /dev still gets its submounts and device nodes, read-only after them" {
+	dual_config '.mounts |= map(if .destination == "/dev" then .options += ["ro"] else . end)'
+	dual_args /bin/sh -c 'awk "\$5 ~ /^\/dev/ {print \$5, substr(\$6, 1, 2)}" /proc/self/mountinfo | sort; ls /dev/null /dev/zero /dev/pts/ptmx >/dev/null && echo nodes; touch /dev/x 2>/dev/null || echo dev-ro'
+	dual run --bundle @BUNDLE @ID
+	same_result
+	assert_has_line "$S_OUT" "/dev ro"
+	assert_has_line "$S_OUT" nodes
+	assert_has_line "$S_OUT" dev-ro
+}

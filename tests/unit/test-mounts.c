@@ -337,6 +337,36 @@ test_errors(void)
 	}
 }
 
+/* A read-only /dev tmpfs is mounted read-write and sealed read-only after its
+ * submounts and device nodes exist; a read-only tmpfs with nothing under it is mounted
+ * read-only at once. */
+static void
+test_late_ro(void)
+{
+	struct spec_mount mounts[] = {
+		fs_mount("/dev", "tmpfs", MS_NOSUID | MS_RDONLY, "mode=755"),
+		fs_mount("/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "mode=0620"),
+		fs_mount("/scratch", "tmpfs", MS_RDONLY, NULL),
+	};
+	struct lc_spec s = { .mounts = mounts, .n_mounts = ARRAY_SIZE(mounts) };
+	_cleanup_mount_plan_ struct mount_plan *p = NULL;
+	struct lc_err err = { 0 };
+	int r = mounts_plan_with_mountinfo(&s, hybrid_mountinfo, &p, &err);
+	is_int(r, 0, "read-only /dev plans (%s)", err.msg);
+	if (r < 0)
+		return;
+	is_int(p->ops[0].fs_flags & MS_RDONLY, 0, "/dev is mounted read-write first");
+	is_int(p->ops[2].fs_flags & MS_RDONLY, MS_RDONLY, "/scratch, with nothing under it, read-only at once");
+	const struct mount_op *last = &p->ops[p->n_ops - 1];
+	is_int(last->kind, MOP_SEAL_RO, "the last op seals");
+	is_str(last->dest, "/dev", "... /dev");
+	is_int(last->attr_set, MOUNT_ATTR_RDONLY, "... read-only");
+	size_t seals = 0;
+	for (size_t i = 0; i < p->n_ops; i++)
+		seals += p->ops[i].kind == MOP_SEAL_RO;
+	is_int(seals, 1, "one seal");
+}
+
 int
 main(void)
 {
@@ -346,6 +376,7 @@ main(void)
 		abort();
 	close(fd);
 	test_default_like();
+	test_late_ro();
 	test_userns_cgroupns();
 	test_v2_host();
 	test_attrs();
