@@ -133,6 +133,19 @@ cgroup_has_file(const struct cg_hier *h, const char *file)
 	return access(q, F_OK) == 0;
 }
 
+int
+cgroup_put(const struct cg_hier *h, bool write, const char *field, const char *file,
+	   const char *value, struct lc_err *err)
+{
+	if (!write)
+		return cgroup_has_file(h, file)
+			       ? 0
+			       : lc_err_setx(err, ENOTSUP, "linux.resources.%s: %s does not exist in %s",
+					     field, file, h->dir);
+	int r = cgroup_write(h, h->dir, file, value, err);
+	return r < 0 ? lc_err_prefix(err, "linux.resources.%s", field) : 0;
+}
+
 /* Whether the comma-separated lists a and b name the same set. */
 static bool
 same_set(const char *a, const char *b)

@@ -81,6 +81,10 @@ struct cg_hier *cgroup_find(struct cgroup_mgr *m, const char *controller);
  * "cgroup: write VALUE to DIR/FILE: strerror". Fake hierarchies create the file. */
 int cgroup_write(const struct cg_hier *h, const char *dir, const char *file, const char *value,
 		 struct lc_err *err);
+/* The two passes of an apply: !write checks that file exists for the container, write
+ * writes value; errors name linux.resources.<field>. */
+int cgroup_put(const struct cg_hier *h, bool write, const char *field, const char *file,
+	       const char *value, struct lc_err *err);
 /* Reads dir/file into a malloc'd string without trailing newlines. -errno on failure. */
 int cgroup_read(const char *dir, const char *file, char **ret);
 /* Parses a number; "max" and "-1" read as UINT64_MAX. */

@@ -30,20 +30,6 @@ pick_file(struct cg_hier *h, const char *field, const char *a, const char *b, co
 			   a, h->dir, why);
 }
 
-/* Writes value to file, or (!write) only checks that the file is there. */
-static int
-put(struct cg_hier *h, bool write, const char *field, const char *file, const char *value,
-    struct lc_err *err)
-{
-	if (!write)
-		return cgroup_has_file(h, file)
-			       ? 0
-			       : lc_err_setx(err, ENOTSUP, "linux.resources.%s: %s does not exist in %s",
-					     field, file, h->dir);
-	int r = cgroup_write(h, h->dir, file, value, err);
-	return r < 0 ? lc_err_prefix(err, "linux.resources.%s", field) : 0;
-}
-
 static int
 blkio_weights(struct cg_hier *h, const struct spec_resources *r, bool write, struct lc_err *err)
 {
@@ -57,7 +43,7 @@ blkio_weights(struct cg_hier *h, const struct spec_resources *r, bool write, str
 				     &f, err)) < 0)
 			return ret;
 		snprintf(val, sizeof(val), "%u", r->blkio_weight);
-		if (write && (ret = put(h, true, "blockIO.weight", f, val, err)) < 0)
+		if (write && (ret = cgroup_put(h, true, "blockIO.weight", f, val, err)) < 0)
 			return ret;
 	}
 	if (r->has_blkio_leaf_weight && r->blkio_leaf_weight) {
@@ -65,7 +51,7 @@ blkio_weights(struct cg_hier *h, const struct spec_resources *r, bool write, str
 				     "CFQ only, gone since Linux 5.0", &f, err)) < 0)
 			return ret;
 		snprintf(val, sizeof(val), "%u", r->blkio_leaf_weight);
-		if (write && (ret = put(h, true, "blockIO.leafWeight", f, val, err)) < 0)
+		if (write && (ret = cgroup_put(h, true, "blockIO.leafWeight", f, val, err)) < 0)
 			return ret;
 	}
 	for (size_t i = 0; i < r->n_blkio_weight_devs; i++) {
@@ -77,7 +63,7 @@ blkio_weights(struct cg_hier *h, const struct spec_resources *r, bool write, str
 				return ret;
 			snprintf(val, sizeof(val), "%" PRId64 ":%" PRId64 " %u", d->major, d->minor,
 				 d->weight);
-			if (write && (ret = put(h, true, field, f, val, err)) < 0)
+			if (write && (ret = cgroup_put(h, true, field, f, val, err)) < 0)
 				return ret;
 		}
 		if (d->has_leaf_weight && d->leaf_weight) {
@@ -87,7 +73,7 @@ blkio_weights(struct cg_hier *h, const struct spec_resources *r, bool write, str
 				return ret;
 			snprintf(val, sizeof(val), "%" PRId64 ":%" PRId64 " %u", d->major, d->minor,
 				 d->leaf_weight);
-			if (write && (ret = put(h, true, field, f, val, err)) < 0)
+			if (write && (ret = cgroup_put(h, true, field, f, val, err)) < 0)
 				return ret;
 		}
 	}
@@ -122,7 +108,7 @@ v1_blkio(struct cgroup_mgr *m, const struct spec_resources *r, bool write, struc
 			snprintf(field, sizeof(field), "blockIO.%s[%zu]", table_blkio_throttle_key(t), i);
 			snprintf(val, sizeof(val), "%" PRId64 ":%" PRId64 " %" PRIu64, d->major,
 				 d->minor, d->rate);
-			if ((ret = put(h, write, field, throttle_files[t], val, err)) < 0)
+			if ((ret = cgroup_put(h, write, field, throttle_files[t], val, err)) < 0)
 				return ret;
 		}
 	}
@@ -149,7 +135,7 @@ v1_hugetlb(struct cgroup_mgr *m, const struct spec_resources *r, bool write, str
 			return lc_err_setx(err, ENOTSUP,
 					   "linux.resources.%s.pageSize: \"%s\" is not a huge page size "
 					   "of this kernel (no %s in %s)", field, p->page_size, file, h->dir);
-		if ((ret = put(h, write, field, file, val, err)) < 0)
+		if ((ret = cgroup_put(h, write, field, file, val, err)) < 0)
 			return ret;
 	}
 	return 0;
@@ -167,7 +153,7 @@ v1_network(struct cgroup_mgr *m, const struct spec_resources *r, bool write, str
 		if ((ret = v1_need(m, "net_cls", "network.classID", &h, err)) < 0)
 			return ret;
 		snprintf(val, sizeof(val), "%" PRIu32, r->net_classid);
-		if ((ret = put(h, write, "network.classID", "net_cls.classid", val, err)) < 0)
+		if ((ret = cgroup_put(h, write, "network.classID", "net_cls.classid", val, err)) < 0)
 			return ret;
 	}
 	if (!r->n_net_priorities)
@@ -178,7 +164,7 @@ v1_network(struct cgroup_mgr *m, const struct spec_resources *r, bool write, str
 		snprintf(field, sizeof(field), "network.priorities[%zu]", i);
 		snprintf(val, sizeof(val), "%s %" PRIu32, r->net_priorities[i].name,
 			 r->net_priorities[i].priority);
-		if ((ret = put(h, write, field, "net_prio.ifpriomap", val, err)) < 0)
+		if ((ret = cgroup_put(h, write, field, "net_prio.ifpriomap", val, err)) < 0)
 			return ret;
 	}
 	return 0;
@@ -209,7 +195,7 @@ v1_rdma(struct cgroup_mgr *m, const struct spec_resources *r, bool write, struct
 	for (size_t i = 0; i < r->n_rdma; i++) {
 		snprintf(field, sizeof(field), "rdma[\"%s\"]", r->rdma[i].device);
 		if (cgroup_rdma_line(&r->rdma[i], val, sizeof(val)) &&
-		    (ret = put(h, write, field, "rdma.max", val, err)) < 0)
+		    (ret = cgroup_put(h, write, field, "rdma.max", val, err)) < 0)
 			return ret;
 	}
 	return 0;

@@ -15,20 +15,6 @@ static const char *const io_max_keys[BLKIO_THROTTLE__COUNT] = {
 };
 
 static int
-put(struct cgroup_mgr *m, bool write, const char *field, const char *file, const char *value,
-    struct lc_err *err)
-{
-	struct cg_hier *h = &m->h[0];
-	if (!write)
-		return cgroup_has_file(h, file)
-			       ? 0
-			       : lc_err_setx(err, ENOTSUP, "linux.resources.%s: %s does not exist in %s",
-					     field, file, h->dir);
-	int r = cgroup_write(h, h->dir, file, value, err);
-	return r < 0 ? lc_err_prefix(err, "linux.resources.%s", field) : 0;
-}
-
-static int
 no_v2(const char *field, const char *what, struct lc_err *err)
 {
 	return lc_err_setx(err, ENOTSUP, "linux.resources.%s: cgroup v2 has no %s", field, what);
@@ -64,7 +50,8 @@ v2_blkio_devs(struct cgroup_mgr *m, const struct spec_resources *r, bool write, 
 		bool bfq = cgroup_has_file(&m->h[0], "io.bfq.weight");
 		snprintf(val, sizeof(val), "%" PRId64 ":%" PRId64 " %d", d->major, d->minor,
 			 bfq ? d->weight : 1 + ((int)d->weight - 10) * 9999 / 990);
-		if ((ret = put(m, write, field, bfq ? "io.bfq.weight" : "io.weight", val, err)) < 0)
+		const char *file = bfq ? "io.bfq.weight" : "io.weight";
+		if ((ret = cgroup_put(&m->h[0], write, field, file, val, err)) < 0)
 			return ret;
 	}
 	for (int t = 0; t < BLKIO_THROTTLE__COUNT; t++) {
@@ -74,7 +61,7 @@ v2_blkio_devs(struct cgroup_mgr *m, const struct spec_resources *r, bool write, 
 			snprintf(val, sizeof(val), "%" PRId64 ":%" PRId64 " %s=%" PRIu64, d->major,
 				 d->minor, io_max_keys[t], d->rate);
 			if ((ret = v2_need(m, "io", field, err)) < 0 ||
-			    (ret = put(m, write, field, "io.max", val, err)) < 0)
+			    (ret = cgroup_put(&m->h[0], write, field, "io.max", val, err)) < 0)
 				return ret;
 		}
 	}
@@ -101,7 +88,7 @@ v2_io_apply(struct cgroup_mgr *m, const struct spec_resources *r, bool write, st
 					   "linux.resources.%s.pageSize: \"%s\" is not a huge page size "
 					   "of this kernel (no %s in %s)", field, p->page_size, file,
 					   m->h[0].dir);
-		if ((ret = put(m, write, field, file, val, err)) < 0)
+		if ((ret = cgroup_put(&m->h[0], write, field, file, val, err)) < 0)
 			return ret;
 	}
 	if (r->has_net_classid && r->net_classid)
@@ -113,7 +100,7 @@ v2_io_apply(struct cgroup_mgr *m, const struct spec_resources *r, bool write, st
 		if (!cgroup_rdma_line(&r->rdma[i], val, sizeof(val)))
 			continue;
 		if ((ret = v2_need(m, "rdma", field, err)) < 0 ||
-		    (ret = put(m, write, field, "rdma.max", val, err)) < 0)
+		    (ret = cgroup_put(&m->h[0], write, field, "rdma.max", val, err)) < 0)
 			return ret;
 	}
 	return 0;

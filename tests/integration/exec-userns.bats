@@ -10,12 +10,7 @@ load helpers
 setup() {
 	common_setup
 	requires userns
-	# the mapped root must reach the bundle under bats' private (0700) temp dirs
-	local d=$BATS_TEST_TMPDIR
-	while [ "$d" != / ] && [ "$d" != /tmp ]; do
-		chmod o+x "$d"
-		d=$(dirname "$d")
-	done
+	userns_access
 	update_config '.linux.namespaces += [{type: "user"}] |
 		.linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}] |
 		.linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}] |

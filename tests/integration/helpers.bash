@@ -144,6 +144,16 @@ own_caps_json() {
 	json_array "${out[@]}"
 }
 
+# userns_access: the mapped root must be able to reach the bundle, which lives under
+# bats' private (0700) temp dirs.
+userns_access() {
+	local d=$BATS_TEST_TMPDIR
+	while [ "$d" != / ] && [ "$d" != /tmp ]; do
+		chmod o+x "$d"
+		d=$(dirname "$d")
+	done
+}
+
 # host_blkio_weight: true when this kernel's v1 blkio controller has a weight file
 # (CFQ's blkio.weight or BFQ's blkio.bfq.weight). blk-mq kernels without BFQ have none,
 # and then a blockIO.weight must be refused, not dropped. BFQ's file exists only below

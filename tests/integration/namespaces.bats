@@ -160,16 +160,6 @@ join_case() {
 	assert_clean
 }
 
-# userns_access: the mapped root must be able to reach the bundle, which lives under
-# bats' private (0700) temp dirs.
-userns_access() {
-	local d=$BATS_TEST_TMPDIR
-	while [ "$d" != / ] && [ "$d" != /tmp ]; do
-		chmod o+x "$d"
-		d=$(dirname "$d")
-	done
-}
-
 # userns_config: a new user namespace mapping container 0-65535 to host 100000-.
 userns_config() {
 	userns_access
