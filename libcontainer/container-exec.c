@@ -278,6 +278,9 @@ exec_prepare(const struct lc_global *g, const struct lc_exec_opts *o, struct exe
 		if (r < 0)
 			return r;
 	}
+	if (o->cgroups && !j->cgroup)
+		return lc_err_setx(err, EINVAL, "exec: --cgroup %s: container \"%s\" has no cgroup",
+				   o->cgroups[0], o->id);
 	if (stat("/proc/self/exe", &self) < 0)
 		return lc_err_set(err, errno, "stat /proc/self/exe");
 	j->ctx = (struct container_ctx){
@@ -298,6 +301,7 @@ exec_prepare(const struct lc_global *g, const struct lc_exec_opts *o, struct exe
 		.st = j->st,
 		.is_exec = true,
 		.target_pid = j->st->pid,
+		.exec_cgroups = o->cgroups,
 	};
 	if (o->console_socket && (!j->spec->process.terminal || !o->detach))
 		return lc_err_setx(err, EINVAL, "exec: --console-socket %s: cannot use a console "

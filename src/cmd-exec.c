@@ -3,7 +3,8 @@
 #include <string.h>
 #include "cli.h"
 
-enum { OPT_PID_FILE = 256, OPT_CONSOLE, OPT_CWD, OPT_GIDS, OPT_CAP, OPT_NNP, OPT_PRESERVE, OPT_IGNORE_PAUSED };
+enum { OPT_PID_FILE = 256, OPT_CONSOLE, OPT_CWD, OPT_GIDS, OPT_CAP, OPT_NNP, OPT_PRESERVE, OPT_IGNORE_PAUSED,
+       OPT_CGROUP };
 
 /* Appends value to a NULL-terminated vector (the strings are argv's, not copied). */
 static int
@@ -38,6 +39,7 @@ cmd_exec(struct cli *c, int argc, char **argv)
 		{ "no-new-privs", no_argument, NULL, OPT_NNP },
 		{ "preserve-fds", required_argument, NULL, OPT_PRESERVE },
 		{ "ignore-paused", no_argument, NULL, OPT_IGNORE_PAUSED },
+		{ "cgroup", required_argument, NULL, OPT_CGROUP },
 		CLI_HELP_OPT,
 		{ 0 },
 	};
@@ -65,6 +67,7 @@ cmd_exec(struct cli *c, int argc, char **argv)
 				return 1;
 			break;
 		case OPT_IGNORE_PAUSED: o.ignore_paused = true; break;
+		case OPT_CGROUP: if (push(&o.cgroups, optarg) < 0) return cli_failf("out of memory"); break;
 		default: return cli_getopt_result(c, opt);
 		}
 	}
@@ -81,6 +84,7 @@ cmd_exec(struct cli *c, int argc, char **argv)
 	free(o.env);
 	free(o.caps);
 	free(o.additional_gids);
+	free(o.cgroups);
 	/* As runc: a failure of the runtime itself exits 255, so that a caller can tell
 	 * it from the process's own exit codes. */
 	if (r < 0) {

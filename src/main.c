@@ -42,7 +42,8 @@ static const struct command commands[] = {
 	  "      --cap CAP_X         add a capability (repeatable)\n"
 	  "      --no-new-privs      set no_new_privs\n"
 	  "      --preserve-fds N    pass N extra fds (3..3+N-1)\n"
-	  "      --ignore-paused     exec even if the container is paused\n" },
+	  "      --ignore-paused     exec even if the container is paused\n"
+	  "      --cgroup [CTL:]PATH run in an existing sub-cgroup of the container's\n" },
 	{ "features", cmd_features, "", "print the OCI features document (JSON)", NULL },
 	{ "kill", cmd_kill, "[options] <container-id> [signal]",
 	  "send a signal (default SIGTERM) to the container's init process",

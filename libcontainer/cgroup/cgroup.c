@@ -333,6 +333,55 @@ cgroup_add_pid(struct cgroup_mgr *m, pid_t pid, struct lc_err *err)
 	return 0;
 }
 
+/* The --cgroup entry that applies to hierarchy h: its own controller's, else the one
+ * without a controller, else NULL. */
+static const char *
+sub_for(const struct cg_hier *h, char *const *subs, bool v2)
+{
+	const char *any = NULL;
+	for (char *const *s = subs; *s; s++) {
+		const char *colon = strchr(*s, ':');
+		if (!colon) {
+			any = *s;
+			continue;
+		}
+		_cleanup_free_ char *ctl = strndup(*s, (size_t)(colon - *s));
+		if (ctl && !v2 && !h->unified && list_has(h->controllers, ctl))
+			return colon + 1;
+		if (v2 && h->unified)
+			any = colon + 1;
+	}
+	return any;
+}
+
+int
+cgroup_add_pid_sub(struct cgroup_mgr *m, char *const *subs, pid_t pid, struct lc_err *err)
+{
+	char buf[32];
+	snprintf(buf, sizeof(buf), "%d", (int)pid);
+	for (char *const *s = subs; *s; s++) {
+		const char *path = strchr(*s, ':') ? strchr(*s, ':') + 1 : *s;
+		if (!*path || path[0] == '/' || strstr(path, "..") || strstr(path, "//"))
+			return lc_err_setx(err, EINVAL, "exec: --cgroup \"%s\": expected "
+					   "[CONTROLLER:]PATH, PATH relative to the container's cgroup",
+					   *s);
+	}
+	for (size_t i = 0; i < m->n_h; i++) {
+		const struct cg_hier *h = &m->h[i];
+		const char *sub = sub_for(h, subs, m->ops->version == 2);
+		_cleanup_free_ char *dir = NULL;
+		if (sub && asprintf(&dir, "%s/%s", h->dir, sub) < 0)
+			return lc_err_set(err, ENOMEM, "cgroup");
+		struct stat st;
+		if (dir && (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)))
+			return lc_err_setx(err, ENOENT, "exec: --cgroup: %s does not exist", dir);
+		int r = cgroup_write(h, dir ? dir : h->dir, "cgroup.procs", buf, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 /* ---- processes and freezing ---- */
 
 struct pidv {

@@ -37,6 +37,11 @@ int cgroup_create(const char *root, const struct lc_spec *s, const char *id, boo
 int cgroup_apply(struct cgroup_mgr *m, const struct spec_resources *r, struct lc_err *err);
 /* Moves pid into the container's cgroup in every hierarchy (cgroup.procs). */
 int cgroup_add_pid(struct cgroup_mgr *m, pid_t pid, struct lc_err *err);
+/* exec --cgroup: moves pid into a sub-cgroup of the container's cgroup. Each entry is
+ * "CONTROLLER:PATH" (v1: that hierarchy; on v2 the controller is ignored) or "PATH"
+ * (every hierarchy without an entry of its own); PATH is relative to the container's
+ * cgroup and must exist. Hierarchies no entry names get the container's cgroup. */
+int cgroup_add_pid_sub(struct cgroup_mgr *m, char *const *subs, pid_t pid, struct lc_err *err);
 /* Serialized form for the state file (one line, no newline), and the reverse. */
 int cgroup_serialize(const struct cgroup_mgr *m, char **ret);
 int cgroup_load(const char *root, const char *serialized, struct cgroup_mgr **ret,

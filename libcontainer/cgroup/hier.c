@@ -165,7 +165,7 @@ same_set(const char *a, const char *b)
 	return na == nb;
 }
 
-static bool
+bool
 list_has(const char *list, const char *name)
 {
 	size_t len = strlen(name);

@@ -74,6 +74,8 @@ cgroup_freep(struct cgroup_mgr **m)
 	cgroup_free(*m);
 }
 
+/* Whether the comma-separated list names name. */
+bool list_has(const char *list, const char *name);
 /* The v1 hierarchy that carries controller (exact name in its comma list), or NULL. */
 struct cg_hier *cgroup_find(struct cgroup_mgr *m, const char *controller);
 

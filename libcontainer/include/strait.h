@@ -86,6 +86,7 @@ struct lc_exec_opts {
 	char **env;                 /* -e KEY=VALUE, NULL-terminated */
 	char **caps;                /* --cap CAP_X, NULL-terminated */
 	char **additional_gids;     /* --additional-gids N, NULL-terminated */
+	char **cgroups;             /* --cgroup [CONTROLLER:]PATH, below the container's */
 	int preserve_fds;
 };
 /* exec: runs a new process inside a running container, with the container's

@@ -17,6 +17,7 @@ struct lc_state;
  * child gets a copy of this memory with the clone and only applies it. */
 struct container_ctx {
 	const struct lc_spec *spec;
+	char *const *exec_cgroups; /* exec --cgroup: sub-cgroups of the container's, or NULL */
 	const char *id;
 	const char *root;      /* state root */
 	int state_dirfd; /* <root>/<id>, O_PATH, opened by the runtime: the container's root in a

@@ -114,7 +114,8 @@ drive_child(struct container_ctx *ctx, pid_t pid, int fd, int *ret_master, struc
 	}
 	/* The process joins its cgroup before it runs anything of the user's. */
 	if (ctx->cgroup) {
-		r = cgroup_add_pid(ctx->cgroup, pid, err);
+		r = ctx->exec_cgroups ? cgroup_add_pid_sub(ctx->cgroup, ctx->exec_cgroups, pid, err)
+				      : cgroup_add_pid(ctx->cgroup, pid, err);
 		if (r < 0)
 			return r;
 	}

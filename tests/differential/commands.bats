@@ -399,3 +399,47 @@ hooks_config() {
 	pid=$(jq -r .pid <<<"$S_STATE")
 	assert_eq "$(cat "$BATS_TEST_TMPDIR/poststart.$pid")" "/bin/sleep 100 "
 }
+
+@test "exec --cgroup: into an existing sub-cgroup, per controller or for all (v1)" {
+	requires cgroup_v1
+	dual_args /bin/sleep 100
+	dual run -d --bundle @BUNDLE @ID
+	same_result
+	local id c d
+	for id in "$S_ID" "$RUNC_ID"; do
+		mkdir "$(cg_dir_of pids "$id")/sub"
+	done
+	dual exec --cgroup pids:sub @ID /bin/sh -c 'grep -E ":pids:" /proc/self/cgroup'
+	same_status
+	quiet
+	# the default cgroup paths differ on purpose: compare below them
+	assert_eq "${S_OUT##*/}" sub
+	assert_eq "${R_OUT##*/}" sub
+	dual exec --cgroup pids:nosuch @ID /bin/true
+	both_fail
+	same_status
+	dual exec --cgroup sub @ID /bin/true
+	both_fail
+	for id in "$S_ID" "$RUNC_ID"; do
+		for c in /sys/fs/cgroup/*/; do
+			d=$(cg_dir_of "$(basename "$c")" "$id")
+			[ -n "$d" ] || continue
+			mkdir -p "$d/sub"
+			# a new v1 cpuset is empty, and takes no task until it has cpus and mems
+			if [ -e "$d/cpuset.cpus" ]; then
+				cat "$d/cpuset.cpus" >"$d/sub/cpuset.cpus"
+				cat "$d/cpuset.mems" >"$d/sub/cpuset.mems"
+			fi
+		done
+	done
+	dual exec --cgroup sub @ID /bin/sh -c 'grep -E ":(pids|memory|cpuset):" /proc/self/cgroup | sed "s|.*/||" | sort -u'
+	same_result
+	assert_eq "$S_OUT" sub
+	# the sub-cgroups go away with the container (runc and strait remove them)
+	for id in "$S_ID" "$RUNC_ID"; do
+		for c in /sys/fs/cgroup/*/; do
+			d=$(cg_dir_of "$(basename "$c")" "$id")
+			[ -z "$d" ] || rmdir "$d/sub" 2>/dev/null || true
+		done
+	done
+}
