@@ -343,6 +343,11 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, enum c
 	r = rootfs_fds_open(&j->ctx.fds, err);
 	if (r < 0)
 		return r;
+	if (j->ctx.plan->userns) {
+		r = mounts_open_bind_sources(j->ctx.plan, err);
+		if (r < 0)
+			return r;
+	}
 	r = cgroup_create(CGROUP_ROOT, j->spec, o->id, g->systemd_cgroup, &j->ctx.cgroup, err);
 	if (r < 0)
 		return r;

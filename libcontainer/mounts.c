@@ -4,6 +4,7 @@
  * the host cgroup layout (mountinfo), the default /dev content. rootfs.c applies. */
 #include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 
@@ -764,6 +765,8 @@ mounts_plan_free(struct mount_plan *p)
 		free(p->ops[i].source);
 		free(p->ops[i].data);
 		free(p->ops[i].data_fallback);
+		if (p->ops[i].src_tree > 2)
+			close(p->ops[i].src_tree);
 	}
 	free(p->ops);
 	for (size_t i = 0; i < p->n_cgroup_hiers; i++) {

@@ -49,6 +49,9 @@ struct mount_op {
 	 * and cleared with mount_setattr() on the detached copy, before it is attached */
 	uint64_t attr_set, attr_clr;
 	bool recursive; /* rbind */
+	/* MOP_BIND in a user namespace: a detached clone of the source made by the runtime
+	 * (mounts_open_bind_sources), > 2; 0 when the child opens the source itself */
+	int src_tree;
 	bool rro;       /* MOUNT_ATTR_RDONLY on every submount too */
 
 	/* every mount kind: propagation applied once the mount is attached */
@@ -88,6 +91,12 @@ mounts_plan_freep(struct mount_plan **p)
 		mounts_plan_free(*p);
 }
 #define _cleanup_mount_plan_ __attribute__((cleanup(mounts_plan_freep)))
+
+/* Runtime, host mount namespace, before clone (user namespace containers): clones each
+ * bind source as a detached mount, as runc opens them before joining the user
+ * namespace: the mapped root may not be able to reach the path. Closed by
+ * mounts_plan_free. */
+int mounts_open_bind_sources(struct mount_plan *p, struct lc_err *err);
 
 /* Fds the runtime opens before clone and hands to the container process. */
 struct rootfs_fds {

@@ -33,16 +33,11 @@ attach(int treefd, int targetfd)
 	return 0;
 }
 
-int
-rootfs_bind_fd(int srcfd, int targetfd, const struct mount_op *op, int *ret_fd,
-	       struct lc_err *err)
+/* Puts the detached tree on targetfd with op's attributes and propagation. */
+static int
+bind_tree(int tree, int targetfd, const struct mount_op *op, struct lc_err *err)
 {
-	unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH;
-	_cleanup_close_ int tree = open_tree(srcfd, "", flags | (op->recursive ? AT_RECURSIVE : 0));
 	int r;
-
-	if (tree < 0)
-		return lc_err_set(err, errno, "clone mount");
 	/* Attributes go on the detached copy: the mount is never visible in the container
 	 * with the wrong flags, and no path is looked up twice. Only named attributes
 	 * change, so flags the kernel locked in a user namespace stay set. */
@@ -64,9 +59,22 @@ rootfs_bind_fd(int srcfd, int targetfd, const struct mount_op *op, int *ret_fd,
 		if (r < 0)
 			return lc_err_set(err, r, "set mount propagation");
 	}
-	if (ret_fd)
-		*ret_fd = TAKE_FD(tree);
 	return 0;
+}
+
+int
+rootfs_bind_fd(int srcfd, int targetfd, const struct mount_op *op, int *ret_fd,
+	       struct lc_err *err)
+{
+	unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH;
+	_cleanup_close_ int tree = open_tree(srcfd, "", flags | (op->recursive ? AT_RECURSIVE : 0));
+
+	if (tree < 0)
+		return lc_err_set(err, errno, "clone mount");
+	int r = bind_tree(tree, targetfd, op, err);
+	if (r >= 0 && ret_fd)
+		*ret_fd = TAKE_FD(tree);
+	return r;
 }
 
 /* Sets propagation on the mount now covering dest: the fd the mount went onto still
@@ -144,10 +152,32 @@ apply_fs_mount(int rootfd, const struct mount_plan *p, const struct mount_op *op
 	return set_propagation_at(rootfd, op, err);
 }
 
+int
+mounts_open_bind_sources(struct mount_plan *p, struct lc_err *err)
+{
+	for (size_t i = 0; i < p->n_ops; i++) {
+		struct mount_op *op = &p->ops[i];
+		if (op->kind != MOP_BIND || op->src_tree > 2)
+			continue;
+		unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (op->recursive ? AT_RECURSIVE : 0);
+		_cleanup_close_ int tree = open_tree(AT_FDCWD, op->source, flags);
+		if (tree < 0)
+			return lc_err_set(err, errno, CFG ": mounts[%zu]: bind source \"%s\"", op->index,
+					  op->source);
+		op->src_tree = fcntl(tree, F_DUPFD_CLOEXEC, 3);
+		if (op->src_tree < 0)
+			return lc_err_set(err, errno, "dup bind source");
+	}
+	return 0;
+}
+
 static int
 apply_bind(int rootfd, const struct mount_op *op, struct lc_err *err)
 {
-	_cleanup_close_ int src = open(op->source, O_PATH | O_CLOEXEC);
+	/* In a user namespace the runtime cloned the source already (the mapped root may
+	 * not reach it); otherwise it is opened here. */
+	_cleanup_close_ int own = op->src_tree > 2 ? -1 : open(op->source, O_PATH | O_CLOEXEC);
+	int src = op->src_tree > 2 ? op->src_tree : own;
 	_cleanup_close_ int fd = -1;
 	struct stat st;
 	int r;
@@ -159,7 +189,9 @@ apply_bind(int rootfd, const struct mount_op *op, struct lc_err *err)
 	r = path_ensure_target(rootfd, op->dest, S_ISDIR(st.st_mode), &fd, err);
 	if (r < 0)
 		return r;
-	return rootfs_bind_fd(src, fd, op, NULL, err);
+	/* the runtime's clone is attached itself: a user namespace cannot clone it again */
+	return op->src_tree > 2 ? bind_tree(op->src_tree, fd, op, err)
+				: rootfs_bind_fd(src, fd, op, NULL, err);
 }
 
 /* ---- cgroup ---- */

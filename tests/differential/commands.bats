@@ -443,3 +443,22 @@ hooks_config() {
 		done
 	done
 }
+
+@test "user namespace: a bind source the mapped root cannot reach still works (opened by the runtime)" {
+	requires userns
+	userns_access
+	local priv=$BATS_TEST_TMPDIR/private
+	mkdir -p "$priv/data" && chmod 700 "$priv" && echo reached >"$priv/data/f"
+	chown -R 100000:100000 "$BUNDLE/rootfs" "$RUNC_BUNDLE/rootfs"
+	dual_config '.linux.namespaces += [{type: "user"}] |
+		.linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}] |
+		.linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}] |
+		.mounts |= map(select(.destination != "/sys/fs/cgroup")) |
+		.mounts += [{destination: "/mnt", type: "bind", source: $s, options: ["rbind", "ro"]}]' \
+		--arg s "$priv/data"
+	dual_args /bin/sh -c 'cat /mnt/f; touch /mnt/g 2>/dev/null || echo ro'
+	dual run --bundle @BUNDLE @ID
+	same_result
+	assert_eq "$S_OUT" "reached
+ro"
+}
