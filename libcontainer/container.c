@@ -149,7 +149,7 @@ run_poststart(const struct lc_spec *s, const struct lc_state *st)
 	struct lc_err err = { 0 };
 	_cleanup_free_ char *state = state_oci_json(st, ST_RUNNING, false);
 	/* runtime-spec: a failing poststart hook is a warning; the lifecycle goes on. */
-	const struct hook_confine in_bundle = { .cwd = st->bundle };
+	const struct hook_opts in_bundle = { .cwd = st->bundle };
 	if (hooks_run(HOOK_POSTSTART, s->hooks[HOOK_POSTSTART], s->n_hooks[HOOK_POSTSTART], state,
 		      &in_bundle, &err) < 0)
 		log_warn("%s", err.msg);
@@ -362,7 +362,7 @@ destroy(const struct lc_global *g, struct lc_state *st, enum ct_status status, s
 		struct lc_err herr = { 0 };
 		_cleanup_free_ char *state = state_oci_json(st, ST_STOPPED, false);
 		/* runtime-spec: a failing poststop hook is a warning. */
-		const struct hook_confine in_bundle = { .cwd = st->bundle };
+		const struct hook_opts in_bundle = { .cwd = st->bundle };
 		if (hooks_run(HOOK_POSTSTOP, s->hooks[HOOK_POSTSTOP], s->n_hooks[HOOK_POSTSTOP], state,
 			      &in_bundle, &herr) < 0)
 			log_warn("%s", herr.msg);

@@ -45,7 +45,7 @@ now_ms(void)
  * read end of the state pipe; stdout and stderr stay the runtime's, as with runc. On
  * failure the errno goes up errfd (close-on-exec, so EOF there means execve worked). */
 static _Noreturn void
-hook_child(const struct spec_hook *h, int rfd, int errfd, const struct hook_confine *confine)
+hook_child(const struct spec_hook *h, int rfd, int errfd, const struct hook_opts *opts)
 {
 	static char *const empty[] = { NULL };
 	char *fallback_argv[] = { h->path, NULL };
@@ -75,9 +75,9 @@ hook_child(const struct spec_hook *h, int rfd, int errfd, const struct hook_conf
 		for (long fd = 3; fd < (max > 0 ? max : 65536); fd++)
 			fcntl((int)fd, F_SETFD, FD_CLOEXEC);
 	}
-	if (confine && confine->cwd && chdir(confine->cwd) < 0)
+	if (opts && opts->cwd && chdir(opts->cwd) < 0)
 		goto fail;
-	if (confine && confine->fn && (e = confine->fn(confine->arg)) < 0) {
+	if (opts && opts->fn && (e = opts->fn(opts->arg)) < 0) {
 		errno = -e;
 		goto fail;
 	}
@@ -140,7 +140,7 @@ hook_wait(pid_t pid, int pidfd, int *wfd, const char *data, size_t len, int time
 
 static int
 hook_run_one(enum hook_kind kind, size_t i, const struct spec_hook *h, const char *state,
-	     const struct hook_confine *confine, struct lc_err *err)
+	     const struct hook_opts *opts, struct lc_err *err)
 {
 	const char *kname = hooks_kind_name(kind);
 	int state_pipe[2], err_pipe[2];
@@ -162,7 +162,7 @@ hook_run_one(enum hook_kind kind, size_t i, const struct spec_hook *h, const cha
 	if (pid < 0)
 		return lc_err_set(err, errno, "%s hook[%zu] %s: fork", kname, i, h->path);
 	if (pid == 0)
-		hook_child(h, rfd, ewfd, confine);
+		hook_child(h, rfd, ewfd, opts);
 	close(TAKE_FD(rfd));
 	close(TAKE_FD(ewfd));
 
@@ -204,10 +204,10 @@ hook_run_one(enum hook_kind kind, size_t i, const struct spec_hook *h, const cha
  * namespaces). Runs hooks[0..n) in order; stops at and reports the first failure. */
 int
 hooks_run(enum hook_kind kind, const struct spec_hook *hooks, size_t n, const char *state_json,
-	  const struct hook_confine *confine, struct lc_err *err)
+	  const struct hook_opts *opts, struct lc_err *err)
 {
 	for (size_t i = 0; i < n; i++) {
-		int r = hook_run_one(kind, i, &hooks[i], state_json, confine, err);
+		int r = hook_run_one(kind, i, &hooks[i], state_json, opts, err);
 		if (r < 0)
 			return r;
 	}

@@ -30,7 +30,7 @@ int userns_write_maps(pid_t pid, const struct spec_linux *l, struct lc_err *err)
  * runs each hook in order with state_json on stdin, its args and env, and its timeout
  * (killed on expiry). The first failing hook stops the list and fails with an error
  * naming the hook kind, index and path, and its exit status. */
-struct hook_confine {
+struct hook_opts {
 	/* Runs in each hook's child as its last step before execve; a negative errno
 	 * fails the hook. startContainer hooks load the container's filter here. */
 	int (*fn)(const void *arg);
@@ -40,7 +40,7 @@ struct hook_confine {
 	const char *cwd;
 };
 int hooks_run(enum hook_kind kind, const struct spec_hook *hooks, size_t n,
-	      const char *state_json, const struct hook_confine *confine, struct lc_err *err);
+	      const char *state_json, const struct hook_opts *opts, struct lc_err *err);
 const char *hooks_kind_name(enum hook_kind kind); /* "prestart", "createRuntime", ... */
 
 /* sysctl.c, container process after pivot (with /proc mounted): writes linux.sysctl

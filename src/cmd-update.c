@@ -114,12 +114,11 @@ flags_json(const struct res_flags *f, char *buf, size_t len)
 	if (f->period)
 		ADD(cpu, "\"period\":%s", f->period);
 	/* cpu lists: digits, commas and ranges only (they go into the JSON as strings) */
-	if ((f->cpus && strspn(f->cpus, "0123456789,-") != strlen(f->cpus)) ||
-	    (f->mems && strspn(f->mems, "0123456789,-") != strlen(f->mems)))
-		return cli_failf("update: --cpuset-%s: invalid list \"%s\"",
-				 f->cpus && strspn(f->cpus, "0123456789,-") != strlen(f->cpus) ? "cpus" : "mems",
-				 f->cpus && strspn(f->cpus, "0123456789,-") != strlen(f->cpus) ? f->cpus : f->mems),
-		       -1;
+	const char *lists[][2] = { { "cpus", f->cpus }, { "mems", f->mems } };
+	for (size_t i = 0; i < 2; i++)
+		if (lists[i][1] && strspn(lists[i][1], "0123456789,-") != strlen(lists[i][1]))
+			return cli_failf("update: --cpuset-%s: invalid list \"%s\"", lists[i][0],
+					 lists[i][1]), -1;
 	if (f->cpus)
 		ADD(cpu, "\"cpus\":\"%s\"", f->cpus);
 	if (f->mems)

@@ -72,7 +72,7 @@ run_hooks(struct container_ctx *ctx, enum hook_kind kind, enum ct_status status,
 	_cleanup_free_ char *state = state_oci_json(ctx->st, status, false);
 	if (!state)
 		return lc_err_set(err, ENOMEM, "hook state");
-	const struct hook_confine confine = { .fn = confine_hook, .arg = ctx };
+	const struct hook_opts confine = { .fn = confine_hook, .arg = ctx };
 	bool filtered = kind == HOOK_START_CONTAINER && ctx->seccomp;
 	return hooks_run(kind, s->hooks[kind], s->n_hooks[kind], state, filtered ? &confine : NULL,
 			 err);

@@ -138,7 +138,7 @@ drive_child(struct container_ctx *ctx, pid_t pid, int fd, int *ret_master, struc
 		/* prestart (deprecated) and createRuntime run in the runtime namespace after
 		 * the environment exists, before pivot_root. */
 		for (enum hook_kind k = HOOK_PRESTART; k <= HOOK_CREATE_RUNTIME; k++) {
-			const struct hook_confine in_bundle = { .cwd = s->bundle };
+			const struct hook_opts in_bundle = { .cwd = s->bundle };
 			r = hooks_run(k, s->hooks[k], s->n_hooks[k], state, &in_bundle, err);
 			if (r < 0)
 				return r;
