@@ -11,6 +11,7 @@
 #include "error.h"
 #include "log.h"
 #include "mounts.h"
+#include "mountinfo.h"
 #include "tables.h"
 
 #define CFG "config.json"
@@ -324,23 +325,6 @@ controllers_from_opts(const char *opts)
 	return out;
 }
 
-/* mountinfo escapes space, tab, newline and backslash as \ooo. In place. */
-static void
-unescape_octal(char *s)
-{
-	char *w = s;
-	for (char *r = s; *r;) {
-		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
-		    r[3] >= '0' && r[3] <= '7') {
-			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-			r += 4;
-		} else {
-			*w++ = *r++;
-		}
-	}
-	*w = '\0';
-}
-
 static int
 hier_add(struct mount_plan *p, const char *mountpoint, const char *root, char *controllers,
 	 bool v2)
@@ -369,34 +353,21 @@ hier_add(struct mount_plan *p, const char *mountpoint, const char *root, char *c
 	return 0;
 }
 
-/* One mountinfo line: "id parent maj:min root mountpoint opts [tags] - fstype src super". */
+/* One mountinfo line: a cgroup (v1) or, when want_v2, cgroup2 mount becomes a hierarchy. */
 static int
 layout_parse_line(struct mount_plan *p, char *line, bool want_v2)
 {
-	char *f[6], *save = NULL, *fstype, *super;
-	size_t n = 0;
+	struct mountinfo_line e;
 
-	for (char *t = line; n < ARRAY_SIZE(f); t = NULL) {
-		if (!(f[n++] = strtok_r(t, " ", &save)))
-			return 0;
-	}
-	for (char *t = strtok_r(NULL, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
-		if (strcmp(t, "-") != 0)
-			continue;
-		fstype = strtok_r(NULL, " ", &save);
-		if (!fstype || !strtok_r(NULL, " ", &save) || !(super = strtok_r(NULL, " \n", &save)))
-			return 0;
-		bool v2 = strcmp(fstype, "cgroup2") == 0;
-		if ((v2 && !want_v2) || (!v2 && strcmp(fstype, "cgroup") != 0))
-			return 0;
-		unescape_octal(f[3]);
-		unescape_octal(f[4]);
-		char *ctl = v2 ? strdup("") : controllers_from_opts(super);
-		if (!ctl)
-			return -ENOMEM;
-		return hier_add(p, f[4], f[3], ctl, v2);
-	}
-	return 0;
+	if (!mountinfo_parse(line, &e))
+		return 0;
+	bool v2 = strcmp(e.fstype, "cgroup2") == 0;
+	if ((v2 && !want_v2) || (!v2 && strcmp(e.fstype, "cgroup") != 0))
+		return 0;
+	char *ctl = v2 ? strdup("") : controllers_from_opts(e.super);
+	if (!ctl)
+		return -ENOMEM;
+	return hier_add(p, e.mountpoint, e.root, ctl, v2);
 }
 
 /* Reads the host cgroup layout: every v1 hierarchy in mountinfo order, then exactly

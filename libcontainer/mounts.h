@@ -117,6 +117,10 @@ int rootfs_prepare(const struct lc_spec *s, const struct mount_plan *p,
 		   const struct rootfs_fds *fds, struct lc_err *err);
 /* pivot_root into the rootfs (or MS_MOVE + chroot with no_pivot); cwd becomes "/". */
 int rootfs_pivot(const struct lc_spec *s, bool no_pivot, struct lc_err *err);
+
+/* For no_pivot, before the move: detaches (or covers, where locked) every proc and sysfs
+ * mount outside root_path (canonical), so no fully visible one stays in the namespace. */
+int rootfs_hide_host_procfs(const char *root_path, struct lc_err *err);
 /* After pivot: readonlyPaths, maskedPaths (with the verified /dev/null fd), root
  * readonly, and the final rootfs propagation. Needs no /proc: every step works on
  * fds (open_tree, mount_setattr, fsmount, move_mount). */

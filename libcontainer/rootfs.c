@@ -411,6 +411,12 @@ rootfs_pivot(const struct lc_spec *s, bool no_pivot, struct lc_err *err)
 	if (fd < 0 || fchdir(fd) < 0)
 		return lc_err_set(err, errno, "enter rootfs %s", s->root_path);
 	if (no_pivot) {
+		_cleanup_free_ char *real = realpath(s->root_path, NULL);
+		if (!real)
+			return lc_err_set(err, errno, "resolve rootfs %s", s->root_path);
+		int r = rootfs_hide_host_procfs(real, err);
+		if (r < 0)
+			return r;
 		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
 			return lc_err_set(err, errno, "move rootfs to /");
 		if (chroot(".") < 0)
@@ -467,7 +473,9 @@ mask_dir(int targetfd)
 	_cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
 	_cleanup_close_ int mnt = -1;
 
-	if (fs < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+	/* source "tmpfs" as mount(8) and runc name it, not "none" */
+	if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "source", "tmpfs", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return -errno;
 	mnt = fsmount(fs, FSMOUNT_CLOEXEC,
 		      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);

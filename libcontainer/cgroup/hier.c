@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include "internal.h"
+#include "mountinfo.h"
 
 #define SYS_CGROUP "/sys/fs/cgroup"
 
@@ -296,23 +297,6 @@ strip_mount_root(const char *own, const char *mroot)
 	return "/"; /* our cgroup is outside what this mount shows */
 }
 
-/* Decodes mountinfo's octal escapes (\040 for a space) in place. */
-static void
-unescape_octal(char *s)
-{
-	char *o = s;
-	for (char *p = s; *p; p++) {
-		if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' &&
-		    p[3] >= '0' && p[3] <= '7') {
-			*o++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
-			p += 3;
-		} else {
-			*o++ = *p;
-		}
-	}
-	*o = '\0';
-}
-
 /* v1 controller names as they appear in cgroup mount options; sorted for bsearch. */
 static const char *const v1_controllers[] = {
 	"blkio",   "cpu",    "cpuacct", "cpuset",     "devices", "freezer", "hugetlb",
@@ -327,12 +311,15 @@ cmp_name(const void *key, const void *elem)
 
 /* Keeps the controller and name= entries of a cgroup super-options string. */
 static char *
-controllers_of(char *opts)
+controllers_of(const char *super)
 {
-	size_t cap = strlen(opts) + 1, len = 0;
+	size_t cap = strlen(super) + 1, len = 0;
+	_cleanup_free_ char *opts = strdup(super);
 	char *out = calloc(1, cap);
-	if (!out)
+	if (!out || !opts) {
+		free(out);
 		return NULL;
+	}
 	for (char *save = NULL, *o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
 		if (strncmp(o, "name=", 5) != 0 &&
 		    !bsearch(o, v1_controllers, ARRAY_SIZE(v1_controllers), sizeof(v1_controllers[0]),
@@ -358,29 +345,19 @@ discover_mountinfo(struct cgroup_mgr *m, int version, const char *self, struct l
 	if (!seen)
 		return -ENOMEM;
 	while (getline(&line, &cap, f) > 0) {
-		char *tok[64];
-		size_t n = 0, sep = 0;
-		for (char *save = NULL, *t = strtok_r(line, " \n", &save); t && n < ARRAY_SIZE(tok);
-		     t = strtok_r(NULL, " \n", &save)) {
-			if (!sep && n >= 6 && strcmp(t, "-") == 0)
-				sep = n;
-			tok[n++] = t;
-		}
-		if (!sep || n < sep + 4)
+		struct mountinfo_line e;
+		if (!mountinfo_parse(line, &e))
 			continue;
-		const char *fstype = tok[sep + 1];
-		bool v2 = strcmp(fstype, "cgroup2") == 0;
-		if (!v2 && strcmp(fstype, "cgroup") != 0)
+		bool v2 = strcmp(e.fstype, "cgroup2") == 0;
+		if (!v2 && strcmp(e.fstype, "cgroup") != 0)
 			continue;
-		char *mroot = tok[3], *mpoint = tok[4];
-		unescape_octal(mroot);
-		unescape_octal(mpoint);
+		char *mroot = e.root, *mpoint = e.mountpoint;
 		if (version == 2 ? !(v2 && strcmp(mpoint, m->root) == 0)
 				 : !(strncmp(mpoint, m->root, rootlen) == 0 && mpoint[rootlen] == '/'))
 			continue;
 		bool dup = false;
 		for (size_t i = 0; i < n_seen && !dup; i++)
-			dup = strcmp(seen[i], tok[2]) == 0;
+			dup = strcmp(seen[i], e.dev) == 0;
 		if (dup)
 			continue;
 		char **ns = realloc(seen, (n_seen + 2) * sizeof(char *));
@@ -388,9 +365,9 @@ discover_mountinfo(struct cgroup_mgr *m, int version, const char *self, struct l
 			return -ENOMEM;
 		seen = ns;
 		seen[n_seen + 1] = NULL;
-		if (!(seen[n_seen++] = strdup(tok[2])))
+		if (!(seen[n_seen++] = strdup(e.dev)))
 			return -ENOMEM;
-		_cleanup_free_ char *ctl = v2 ? strdup("") : controllers_of(tok[sep + 3]);
+		_cleanup_free_ char *ctl = v2 ? strdup("") : controllers_of(e.super);
 		if (!ctl)
 			return -ENOMEM;
 		if (!v2 && !*ctl)

@@ -462,3 +462,25 @@ hooks_config() {
 	assert_eq "$S_OUT" "reached
 ro"
 }
+
+@test "--no-pivot: a nested user namespace cannot mount a fresh, unmasked /proc" {
+	requires userns
+	# A new proc in a nested user namespace is allowed only while a fully visible one
+	# exists in the mount namespace; after MS_MOVE + chroot the host's /proc would
+	# still be there, under the chroot. CAP_SETFCAP lets the container map its root.
+	dual_config '.root.readonly = false |
+		.process.capabilities |= with_entries(.value += ["CAP_SETFCAP"])'
+	dual_args /bin/sh -c 'mkdir -p /p; unshare -U -r -m -p -f mount -t proc proc /p 2>/dev/null && echo mounted || echo refused'
+	for flag in --no-pivot ""; do
+		dual run $flag --bundle @BUNDLE @ID
+		same_result
+		assert_eq "$S_OUT" refused
+	done
+	# the mount points the container sees are those of a pivoted root
+	dual_args /bin/sh -c 'awk "{print \$5}" /proc/self/mountinfo | sort'
+	dual run --bundle @BUNDLE @ID
+	local pivoted=$S_OUT
+	dual run --no-pivot --bundle @BUNDLE @ID
+	same_result
+	assert_eq "$S_OUT" "$pivoted"
+}

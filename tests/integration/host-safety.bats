@@ -159,3 +159,24 @@ hostname=strait-host-safety"
 	[ -z "$stderr" ] || fail "stderr: $stderr"
 	assert_clean
 }
+
+@test "--no-pivot: the caller's /proc and /sys stay mounted, even when its mounts are shared" {
+	# The runtime detaches the old root's proc and sysfs in the container's mount
+	# namespace. Here the caller's mounts are shared (in a private namespace of the
+	# test's own): a detach that propagated would take the caller's /proc with it.
+	for prop in "" shared; do
+		update_config '.process.args = ["/bin/true"]'
+		[ -z "$prop" ] || update_config '.linux.rootfsPropagation = $p' --arg p "$prop"
+		run --separate-stderr in_ns -m --propagation private -- '
+			mount --make-rshared /
+			cat /proc/self/mountinfo >"$T/before"
+			$RT run --no-pivot --bundle "$BUNDLE" "$CID" 2>"$T/err"
+			echo "run=$?"
+			cat /proc/self/mountinfo >"$T/after"
+			cmp -s "$T/before" "$T/after" && echo mountinfo=same || diff "$T/before" "$T/after"'
+		assert_has_line "$output" run=0
+		assert_has_line "$output" mountinfo=same
+		[ ! -s "$BATS_TEST_TMPDIR/err" ] || fail "stderr: $(cat "$BATS_TEST_TMPDIR/err")"
+	done
+	assert_clean
+}

@@ -9,6 +9,7 @@
 
 #include "error.h"
 #include "mounts.h"
+#include "mountinfo.h"
 #include "tap.h"
 
 static const char hybrid_mountinfo[] =
@@ -367,6 +368,24 @@ test_late_ro(void)
 	is_int(seals, 1, "one seal");
 }
 
+static void
+test_mountinfo_parse(void)
+{
+	struct mountinfo_line e;
+	char l1[] = "36 35 98:0 /mnt\\0401 /a\\040b rw,noatime master:1 shared:2 - ext3 /dev/root rw,errors=continue\n";
+	ok(mountinfo_parse(l1, &e), "mountinfo: a line with optional fields");
+	ok(strcmp(e.root, "/mnt 1") == 0 && strcmp(e.mountpoint, "/a b") == 0, "mountinfo: escapes decoded");
+	ok(strcmp(e.dev, "98:0") == 0 && strcmp(e.fstype, "ext3") == 0 &&
+		   strcmp(e.source, "/dev/root") == 0 && strcmp(e.super, "rw,errors=continue") == 0,
+	   "mountinfo: dev, fstype, source, super options");
+	char l2[] = "22 1 0:21 / /proc rw - proc proc rw";
+	ok(mountinfo_parse(l2, &e) && strcmp(e.fstype, "proc") == 0, "mountinfo: no optional fields");
+	char l3[] = "22 1 0:21 / /proc rw proc proc rw";
+	ok(!mountinfo_parse(l3, &e), "mountinfo: no separator is malformed");
+	char l4[] = "22 1 0:21 /";
+	ok(!mountinfo_parse(l4, &e), "mountinfo: a short line is malformed");
+}
+
 int
 main(void)
 {
@@ -375,6 +394,7 @@ main(void)
 	if (fd < 0)
 		abort();
 	close(fd);
+	test_mountinfo_parse();
 	test_default_like();
 	test_late_ro();
 	test_userns_cgroupns();
