@@ -94,13 +94,6 @@ lc_container_update(const struct lc_global *g, const char *id, const char *resou
 	return r;
 }
 
-static void
-gen_u64(struct json_gen *g, const char *key, uint64_t v)
-{
-	json_gen_key(g, key);
-	json_gen_uint(g, v);
-}
-
 int
 lc_container_stats_json(const struct lc_global *g, const char *id, char **ret_json,
 			struct lc_err *err)
@@ -116,62 +109,7 @@ lc_container_stats_json(const struct lc_global *g, const char *id, char **ret_js
 	cgroup_free(cg);
 	if (r < 0)
 		return r;
-	struct json_gen *j = json_gen_new(false);
-	size_t len;
-	if (!j)
-		return lc_err_set(err, ENOMEM, "events");
-	json_gen_obj_open(j);
-	json_gen_key(j, "type");
-	json_gen_string(j, "stats");
-	json_gen_key(j, "id");
-	json_gen_string(j, id);
-	json_gen_key(j, "data");
-	json_gen_obj_open(j);
-	json_gen_key(j, "cpu");
-	json_gen_obj_open(j);
-	json_gen_key(j, "usage");
-	json_gen_obj_open(j);
-	gen_u64(j, "total", cs.cpu_usage_ns);
-	gen_u64(j, "kernel", cs.cpu_system_ns);
-	gen_u64(j, "user", cs.cpu_user_ns);
-	json_gen_obj_close(j);
-	json_gen_key(j, "throttling");
-	json_gen_obj_open(j);
-	gen_u64(j, "periods", cs.cpu_periods);
-	gen_u64(j, "throttledPeriods", cs.cpu_throttled_periods);
-	gen_u64(j, "throttledTime", cs.cpu_throttled_ns);
-	json_gen_obj_close(j);
-	json_gen_obj_close(j);
-	json_gen_key(j, "memory");
-	json_gen_obj_open(j);
-	json_gen_key(j, "usage");
-	json_gen_obj_open(j);
-	gen_u64(j, "limit", cs.mem_limit);
-	gen_u64(j, "usage", cs.mem_usage);
-	gen_u64(j, "max", cs.mem_max_usage);
-	gen_u64(j, "failcnt", cs.mem_failcnt);
-	json_gen_obj_close(j);
-	json_gen_key(j, "swap");
-	json_gen_obj_open(j);
-	gen_u64(j, "limit", cs.swap_limit);
-	gen_u64(j, "usage", cs.swap_usage);
-	json_gen_obj_close(j);
-	json_gen_obj_close(j);
-	json_gen_key(j, "pids");
-	json_gen_obj_open(j);
-	gen_u64(j, "current", cs.pids_current);
-	if (cs.pids_limit != UINT64_MAX) /* "max": runc leaves the field out */
-		gen_u64(j, "limit", cs.pids_limit);
-	json_gen_obj_close(j);
-	json_gen_key(j, "blkio");
-	json_gen_obj_open(j);
-	json_gen_obj_close(j);
-	json_gen_key(j, "hugetlb");
-	json_gen_obj_open(j);
-	json_gen_obj_close(j);
-	json_gen_obj_close(j);
-	json_gen_obj_close(j);
-	r = json_gen_finish(j, ret_json, &len);
-	json_gen_free(j);
+	r = stats_event_json(id, &cs, ret_json);
+	cgroup_stats_free(&cs);
 	return r < 0 ? lc_err_set(err, r, "events") : 0;
 }

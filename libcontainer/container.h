@@ -47,4 +47,8 @@ void create_job_cleanup(struct create_job *j, const struct lc_global *g, bool fa
 /* Reads <dir>/<name> into a NUL-terminated string (malloc'd), NULL on failure. */
 char *container_read_file(const char *dir, const char *name);
 
+struct cgroup_stats;
+/* stats-json.c: the `events` stats object for container id, in runc's shape. */
+int stats_event_json(const char *id, const struct cgroup_stats *s, char **ret);
+
 #endif

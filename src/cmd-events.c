@@ -50,16 +50,18 @@ cmd_events(struct cli *c, int argc, char **argv)
 	int r = cli_want_args(c, argc, argv, 1);
 	if (r)
 		return r;
-	for (;;) {
+	/* As runc: the stream's first line comes after one interval. */
+	for (bool first = true;; first = false) {
 		char *json = NULL;
+		struct timespec ts = { interval / 1000, (interval % 1000) * 1000000L };
+		if (!once)
+			nanosleep(&ts, NULL);
 		if (lc_container_stats_json(&c->g, argv[optind], &json, &err) < 0)
-			return once ? cli_fail(&err) : 0; /* the stream ends with the container */
+			return once || first ? cli_fail(&err) : 0; /* the stream ends with the container */
 		puts(json);
 		fflush(stdout);
 		free(json);
 		if (once)
 			return 0;
-		struct timespec ts = { interval / 1000, (interval % 1000) * 1000000L };
-		nanosleep(&ts, NULL);
 	}
 }

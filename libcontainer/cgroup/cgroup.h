@@ -12,15 +12,81 @@
 
 struct cgroup_mgr;
 
-/* Counters as the kernel reports them; UINT64_MAX means "max" (no limit). On v2 the
- * swap figures are memory+swap, like v1's memsw. Missing files leave 0. */
+/* Counters as the kernel reports them, for `events`; UINT64_MAX means "max" (no
+ * limit). On v2 the swap figures are memory+swap, like v1's memsw. Missing files leave
+ * 0 (or an empty list). Lists are malloc'd: cgroup_stats_free. */
+struct cgroup_u64s {
+	uint64_t *v;
+	size_t n;
+};
+
+struct cgroup_mem_entry {
+	uint64_t limit, usage, max, failcnt;
+};
+
+/* One line of a blkio (v1) or io.stat (v2) file: "MAJ:MIN [OP] VALUE". */
+struct cgroup_blkio_entry {
+	uint64_t major, minor, value;
+	char op[16];
+};
+
+/* The blkio lists, in runc's order of keys. */
+enum cgroup_blkio_list {
+	CG_BLKIO_SERVICE_BYTES,
+	CG_BLKIO_SERVICED,
+	CG_BLKIO_QUEUED,
+	CG_BLKIO_SERVICE_TIME,
+	CG_BLKIO_WAIT_TIME,
+	CG_BLKIO_MERGED,
+	CG_BLKIO_TIME,
+	CG_BLKIO_SECTORS,
+	CG_BLKIO_N,
+};
+
+struct cgroup_kv {
+	char *key;
+	uint64_t value;
+};
+
+struct cgroup_hugetlb_stat {
+	char pagesize[16]; /* "2MB", "1GB" */
+	uint64_t usage, max, failcnt;
+};
+
+/* cpuset flags, in runc's order of keys */
+enum cgroup_cpuset_flag {
+	CG_CPUSET_CPU_EXCLUSIVE,
+	CG_CPUSET_MEM_HARDWALL,
+	CG_CPUSET_MEM_EXCLUSIVE,
+	CG_CPUSET_MEMORY_MIGRATE,
+	CG_CPUSET_MEMORY_SPREAD_PAGE,
+	CG_CPUSET_MEMORY_SPREAD_SLAB,
+	CG_CPUSET_MEMORY_PRESSURE,
+	CG_CPUSET_SCHED_LOAD_BALANCE,
+	CG_CPUSET_N,
+};
+
 struct cgroup_stats {
-	uint64_t mem_usage, mem_limit, mem_max_usage, mem_failcnt;
-	uint64_t swap_usage, swap_limit;
+	struct cgroup_mem_entry mem, swap, kmem, kmem_tcp;
+	uint64_t mem_cache;
+	struct cgroup_kv *mem_raw; /* memory.stat, sorted by key */
+	size_t n_mem_raw;
 	uint64_t pids_current, pids_limit;
 	uint64_t cpu_usage_ns, cpu_user_ns, cpu_system_ns;
 	uint64_t cpu_throttled_periods, cpu_throttled_ns, cpu_periods;
+	struct cgroup_u64s cpu_percpu, cpu_percpu_kernel, cpu_percpu_user;
+	struct cgroup_u64s cpuset_cpus, cpuset_mems;
+	uint64_t cpuset_flags[CG_CPUSET_N];
+	int64_t cpuset_relax_domain_level;
+	struct {
+		struct cgroup_blkio_entry *e;
+		size_t n;
+	} blkio[CG_BLKIO_N];
+	struct cgroup_hugetlb_stat *hugetlb;
+	size_t n_hugetlb;
 };
+
+void cgroup_stats_free(struct cgroup_stats *s);
 
 /* Resolves the cgroup path for a container and creates its directories (every mounted
  * v1 hierarchy plus the hybrid cgroup2 one, or the unified one). root is the cgroupfs

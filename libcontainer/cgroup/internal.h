@@ -95,6 +95,25 @@ int cgroup_parse_u64(const char *s, uint64_t *ret);
 int cgroup_read_u64(const char *dir, const char *file, uint64_t *ret);
 /* Reads the value of "key N" from a flat keyed file (cpu.stat, cgroup.events). */
 int cgroup_read_key(const char *dir, const char *file, const char *key, uint64_t *ret);
+/* stats.c: readers for `events`; a missing file reads as empty (0 returned), -ENOMEM
+ * is the only error. */
+int cgroup_read_u64s(const char *dir, const char *file, struct cgroup_u64s *ret);
+/* "0-3,8" -> 0 1 2 3 8 */
+int cgroup_read_cpu_list(const char *dir, const char *file, struct cgroup_u64s *ret);
+/* "key N" lines, sorted by key */
+int cgroup_read_kv(const char *dir, const char *file, struct cgroup_kv **ret, size_t *n);
+uint64_t cgroup_kv_get(const struct cgroup_kv *kv, size_t n, const char *key);
+/* v1 blkio lines ("MAJ:MIN OP N", "MAJ:MIN N") appended to s->blkio[which] */
+int cgroup_read_blkio(const char *dir, const char *file, struct cgroup_stats *s,
+		      enum cgroup_blkio_list which);
+int cgroup_blkio_push(struct cgroup_stats *s, enum cgroup_blkio_list which,
+		      const struct cgroup_blkio_entry *e);
+/* One entry per huge page size of this host ("2MB", sorted), from hugetlb.<size>.*:
+ * usage_in_bytes/max_usage_in_bytes/failcnt (v1), current/events' max (v2). */
+int cgroup_read_hugetlb(const char *dir, struct cgroup_stats *s, bool v2);
+int v1_stats(struct cgroup_mgr *m, struct cgroup_stats *s, struct lc_err *err);
+int v2_stats(struct cgroup_mgr *m, struct cgroup_stats *s, struct lc_err *err);
+
 /* Whether the control file exists for the container's cgroup in h. A fake hierarchy
  * also answers from its mount directory, where tests announce what the "kernel" has. */
 bool cgroup_has_file(const struct cg_hier *h, const char *file);

@@ -321,43 +321,6 @@ v1_is_frozen(struct cgroup_mgr *m, struct lc_err *err)
 	return strcmp(state, "FROZEN") == 0;
 }
 
-/* Missing files (no swap accounting, a controller not mounted) leave their value 0. */
-static int
-v1_stats(struct cgroup_mgr *m, struct cgroup_stats *s, struct lc_err *err)
-{
-	struct cg_hier *h;
-	if ((h = cgroup_find(m, "memory"))) {
-		(void)cgroup_read_u64(h->dir, "memory.usage_in_bytes", &s->mem_usage);
-		(void)cgroup_read_u64(h->dir, "memory.limit_in_bytes", &s->mem_limit);
-		(void)cgroup_read_u64(h->dir, "memory.max_usage_in_bytes", &s->mem_max_usage);
-		(void)cgroup_read_u64(h->dir, "memory.failcnt", &s->mem_failcnt);
-		(void)cgroup_read_u64(h->dir, "memory.memsw.usage_in_bytes", &s->swap_usage);
-		(void)cgroup_read_u64(h->dir, "memory.memsw.limit_in_bytes", &s->swap_limit);
-	}
-	if ((h = cgroup_find(m, "pids"))) {
-		(void)cgroup_read_u64(h->dir, "pids.current", &s->pids_current);
-		(void)cgroup_read_u64(h->dir, "pids.max", &s->pids_limit);
-	}
-	if ((h = cgroup_find(m, "cpuacct"))) {
-		long hz = sysconf(_SC_CLK_TCK);
-		uint64_t user = 0, sys = 0;
-		(void)cgroup_read_u64(h->dir, "cpuacct.usage", &s->cpu_usage_ns);
-		(void)cgroup_read_key(h->dir, "cpuacct.stat", "user", &user);
-		(void)cgroup_read_key(h->dir, "cpuacct.stat", "system", &sys);
-		/* cpuacct.stat counts USER_HZ ticks. */
-		if (hz > 0) {
-			s->cpu_user_ns = user * (1000000000ULL / (uint64_t)hz);
-			s->cpu_system_ns = sys * (1000000000ULL / (uint64_t)hz);
-		}
-	}
-	if ((h = cgroup_find(m, "cpu"))) {
-		(void)cgroup_read_key(h->dir, "cpu.stat", "nr_periods", &s->cpu_periods);
-		(void)cgroup_read_key(h->dir, "cpu.stat", "nr_throttled", &s->cpu_throttled_periods);
-		(void)cgroup_read_key(h->dir, "cpu.stat", "throttled_time", &s->cpu_throttled_ns);
-	}
-	return 0;
-}
-
 /* pids, else freezer, else the first v1 hierarchy. */
 static struct cg_hier *
 v1_procs_hier(struct cgroup_mgr *m)

@@ -334,42 +334,6 @@ v2_is_frozen(struct cgroup_mgr *m, struct lc_err *err)
 	return v == 1;
 }
 
-static uint64_t
-sat_add(uint64_t a, uint64_t b)
-{
-	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
-/* The memory+swap figures are reported like v1's memsw (runc does the same), so that
- * consumers see one meaning on both versions. */
-static int
-v2_stats(struct cgroup_mgr *m, struct cgroup_stats *s, struct lc_err *err)
-{
-	const char *dir = m->h[0].dir;
-	uint64_t swap = 0, swap_max = 0, v;
-	(void)cgroup_read_u64(dir, "memory.current", &s->mem_usage);
-	(void)cgroup_read_u64(dir, "memory.max", &s->mem_limit);
-	(void)cgroup_read_u64(dir, "memory.peak", &s->mem_max_usage);
-	(void)cgroup_read_key(dir, "memory.events", "max", &s->mem_failcnt);
-	if (cgroup_read_u64(dir, "memory.swap.current", &swap) == 0)
-		s->swap_usage = sat_add(swap, s->mem_usage);
-	if (cgroup_read_u64(dir, "memory.swap.max", &swap_max) == 0)
-		s->swap_limit = sat_add(swap_max, s->mem_limit);
-	(void)cgroup_read_u64(dir, "pids.current", &s->pids_current);
-	(void)cgroup_read_u64(dir, "pids.max", &s->pids_limit);
-	if (cgroup_read_key(dir, "cpu.stat", "usage_usec", &v) == 0)
-		s->cpu_usage_ns = v * 1000;
-	if (cgroup_read_key(dir, "cpu.stat", "user_usec", &v) == 0)
-		s->cpu_user_ns = v * 1000;
-	if (cgroup_read_key(dir, "cpu.stat", "system_usec", &v) == 0)
-		s->cpu_system_ns = v * 1000;
-	if (cgroup_read_key(dir, "cpu.stat", "throttled_usec", &v) == 0)
-		s->cpu_throttled_ns = v * 1000;
-	(void)cgroup_read_key(dir, "cpu.stat", "nr_periods", &s->cpu_periods);
-	(void)cgroup_read_key(dir, "cpu.stat", "nr_throttled", &s->cpu_throttled_periods);
-	return 0;
-}
-
 static struct cg_hier *
 v2_procs_hier(struct cgroup_mgr *m)
 {

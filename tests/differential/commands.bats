@@ -484,3 +484,105 @@ ro"
 	same_result
 	assert_eq "$S_OUT" "$pivoted"
 }
+
+# stats_shape: the leaf paths of an events object (array indices as []), without the
+# keys runc leaves out when zero (they come and go with the workload's timing) and
+# without the blkio lists (present once the cgroup did I/O).
+stats_shape() {
+	jq -c '[paths(scalars) as $p | {p: ($p | map(if type == "number" then "[]" else . end) | join(".")), v: getpath($p)}]
+		| map(select(.v != 0 or (.p | test("(total|cache|usage|max|current|limit|periods|throttledPeriods|throttledTime)$") | not)))
+		| map(.p | select(test("^data\\.blkio\\.") | not)) | unique'
+}
+
+@test "events --stats: the same keys, in the same order, as runc's" {
+	requires cgroup_v1
+	dual_args /bin/sh -c 'cat /bin/busybox >/dev/null; exec sleep 100'
+	dual run -d --bundle @BUNDLE @ID
+	same_result
+	dual events --stats @ID
+	same_status
+	quiet
+	assert_eq "$(grep -c '' <<<"$S_OUT")" 1
+	assert_eq "$(stats_shape <<<"$S_OUT")" "$(stats_shape <<<"$R_OUT")"
+	local order='[.type, .id, (.data | keys_unsorted), (.data.cpu.usage | keys_unsorted | map(select(. != "total"))),
+		(.data.memory | keys_unsorted | map(select(. != "cache"))), (.data.cpuset | keys_unsorted)]'
+	assert_eq "$(jq -c "$order" <<<"$S_OUT")" "$(jq -c "$order" <<<"$R_OUT" | sed "s/$RUNC_ID/$S_ID/")"
+	# keys runc leaves out when zero are never printed as 0
+	jq -e '[paths(scalars) as $p | select(getpath($p) == 0) | $p | map(tostring) | join(".")
+		| select(test("(usage\\.total|throttling\\..*|memory\\.cache|memory\\.[A-Za-z]+\\.(usage|max)|pids\\..*|blkio\\..*|hugetlb\\.[^.]+\\.usage)$"))]
+		| length == 0' <<<"$S_OUT" >/dev/null || fail "zero values runc omits: $S_OUT"
+	# the same memory.stat keys, sorted; the blkio entries in the same shape
+	assert_eq "$(jq -c '.data.memory.raw | keys_unsorted' <<<"$S_OUT")" "$(jq -c '.data.memory.raw | keys' <<<"$R_OUT")"
+	assert_eq "$(jq -c '.data.cpuset.cpus, .data.cpuset.mems' <<<"$S_OUT")" \
+		"$(jq -c '.data.cpuset.cpus, .data.cpuset.mems' <<<"$R_OUT")"
+	assert_eq "$(jq -c '[.data.blkio[]?[] | keys_unsorted] | unique' <<<"$S_OUT")" \
+		"$(jq -c '[.data.blkio[]?[] | keys_unsorted] | unique' <<<"$R_OUT")"
+	# limits set by update read back the same
+	dual update --memory 64M --pids-limit 20 @ID
+	same_result
+	dual events --stats @ID
+	same_status
+	quiet
+	local lim='[.data.memory.usage.limit, .data.pids.limit, .data.pids.current]'
+	assert_eq "$(jq -c "$lim" <<<"$S_OUT")" "$(jq -c "$lim" <<<"$R_OUT")"
+	# a stopped container: both fail
+	dual kill @ID KILL
+	dual_wait_stopped
+	dual events --stats @ID
+	both_fail
+}
+
+@test "events --interval: the first line after one interval, then one per interval" {
+	requires cgroup_v1
+	dual_args /bin/sleep 100
+	dual run -d --bundle @BUNDLE @ID
+	same_result
+	# both at once, for the same 2 s (a stopped container is a listed difference:
+	# runc keeps printing, strait ends the stream)
+	local r=$BATS_TEST_TMPDIR/r.events s=$BATS_TEST_TMPDIR/s.events rs ss
+	timeout 2 "$DIFF_RUNC" --root "$RUNC_ROOT" events --interval 300ms "$RUNC_ID" >"$r" 2>&1 </dev/null 3>&- &
+	local rp=$!
+	timeout 2 "$DIFF_STRAIT" --root "$ROOT" events --interval 300ms "$S_ID" >"$s" 2>&1 </dev/null 3>&- &
+	local sp=$!
+	wait $rp && rs=0 || rs=$?
+	wait $sp && ss=0 || ss=$?
+	assert_eq "$ss" "$rs" "exit status (124: still streaming at the timeout)"
+	local rn sn
+	rn=$(grep -c '"type":"stats"' "$r") sn=$(grep -c '"type":"stats"' "$s")
+	[ "$(grep -vc '"type":"stats"' "$s")" = 0 ] || fail "not only stats lines: $(cat "$s")"
+	[ "$rn" -ge 4 ] && [ $((sn - rn)) -le 1 ] && [ $((rn - sn)) -le 1 ] ||
+		fail "stats lines in 2 s: runc $rn, strait $sn"
+	# a bad interval: both refuse
+	dual events --interval nonsense @ID
+	both_fail
+}
+
+@test "ps: the table, json, ps options, and errors as runc has them" {
+	dual_args /bin/sleep 100
+	dual run -d --bundle @BUNDLE @ID
+	same_result
+	dual ps @ID
+	same_status
+	quiet
+	assert_eq "$(head -1 <<<"$S_OUT")" "$(head -1 <<<"$R_OUT")"
+	assert_eq "$(sed 1d <<<"$S_OUT" | awk '{print $1, $3, $8, $9}')" "$(sed 1d <<<"$R_OUT" | awk '{print $1, $3, $8, $9}')"
+	dual ps -f table @ID -o pid,ppid,comm
+	same_status
+	assert_eq "$(head -1 <<<"$S_OUT")" "$(head -1 <<<"$R_OUT")"
+	assert_eq "$(awk '{print $3}' <<<"$S_OUT")" "$(awk '{print $3}' <<<"$R_OUT")"
+	dual ps --format json @ID
+	same_status
+	quiet
+	assert_eq "$(jq -c 'map(type)' <<<"$S_OUT")" "$(jq -c 'map(type)' <<<"$R_OUT")"
+	# ps options without a PID column: both refuse (runc: "couldn't find PID field")
+	dual ps @ID -o comm
+	both_fail
+	# ps itself fails: both fail, each with a single line on stderr
+	dual ps @ID --no-such-ps-option
+	both_fail
+	assert_eq "$(grep -c '' <<<"$S_ERR")" 1 "one line: $S_ERR"
+	dual ps -f xml @ID
+	both_fail
+	dual ps no-such-container
+	both_fail
+}

@@ -296,13 +296,24 @@ test_v1_create_apply(void)
 	wr("123456\n", "%s/cpuacct/%s/cpuacct.usage", root1, d);
 	wr("user 2\nsystem 3\n", "%s/cpuacct/%s/cpuacct.stat", root1, d);
 	wr("nr_periods 5\nnr_throttled 1\nthrottled_time 777\n", "%s/cpu/%s/cpu.stat", root1, d);
+	wr("10 20\n", "%s/cpuacct/%s/cpuacct.usage_percpu", root1, d);
+	wr("cpu user system\n0 4 6\n1 14 6\n", "%s/cpuacct/%s/cpuacct.usage_all", root1, d);
+	wr("rss 5\ncache 9\nactive_anon 1\n", "%s/memory/%s/memory.stat", root1, d);
+	wr("0-2,5\n", "%s/cpuset/%s/cpuset.cpus", root1, d);
+	wr("1\n", "%s/cpuset/%s/cpuset.sched_load_balance", root1, d);
+	wr("-1\n", "%s/cpuset/%s/cpuset.sched_relax_domain_level", root1, d);
+	/* BFQ's files hold only the "Total" line: the throttle's recursive ones are used */
+	wr("Total 0\n", "%s/blkio/%s/blkio.bfq.io_service_bytes_recursive", root1, d);
+	wr("8:0 Read 512\n8:0 Write 0\n8:16 Read 3\nTotal 515\n",
+	   "%s/blkio/%s/blkio.throttle.io_service_bytes_recursive", root1, d);
+	wr("8:0 Read 1\nTotal 1\n", "%s/blkio/%s/blkio.throttle.io_serviced_recursive", root1, d);
 	struct cgroup_stats st;
 	r = cgroup_stats(m, &st, &err);
 	is_int(r, 0, "stats: %s", err.msg);
 	uint64_t tick = 1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK);
-	is_int(st.mem_usage, 4096, "mem usage");
-	is_int(st.mem_failcnt, 7, "failcnt");
-	ok(st.mem_limit == UINT64_MAX, "limit -1 reads as unlimited");
+	is_int(st.mem.usage, 4096, "mem usage");
+	is_int(st.mem.failcnt, 7, "failcnt");
+	ok(st.mem.limit == UINT64_MAX, "limit -1 reads as unlimited");
 	is_int(st.pids_current, 2, "pids.current");
 	ok(st.pids_limit == UINT64_MAX, "pids.max max reads as unlimited");
 	is_int(st.cpu_usage_ns, 123456, "cpuacct.usage");
@@ -311,6 +322,23 @@ test_v1_create_apply(void)
 	is_int(st.cpu_periods, 5, "nr_periods");
 	is_int(st.cpu_throttled_periods, 1, "nr_throttled");
 	is_int(st.cpu_throttled_ns, 777, "throttled_time");
+	ok(st.cpu_percpu.n == 2 && st.cpu_percpu.v[1] == 20, "usage_percpu");
+	ok(st.cpu_percpu_user.n == 2 && st.cpu_percpu_user.v[1] == 14 &&
+		   st.cpu_percpu_kernel.n == 2 && st.cpu_percpu_kernel.v[0] == 6,
+	   "usage_all: user and system columns per cpu");
+	ok(st.n_mem_raw == 3 && strcmp(st.mem_raw[0].key, "active_anon") == 0 &&
+		   strcmp(st.mem_raw[2].key, "rss") == 0,
+	   "memory.stat sorted by key");
+	is_int(st.mem_cache, 9, "cache from memory.stat");
+	ok(st.cpuset_cpus.n == 4 && st.cpuset_cpus.v[3] == 5, "cpuset.cpus 0-2,5 expanded");
+	is_int(st.cpuset_flags[CG_CPUSET_SCHED_LOAD_BALANCE], 1, "sched_load_balance");
+	is_int(st.cpuset_relax_domain_level, -1, "sched_relax_domain_level -1");
+	ok(st.blkio[CG_BLKIO_SERVICE_BYTES].n == 3 &&
+		   st.blkio[CG_BLKIO_SERVICE_BYTES].e[2].minor == 16 &&
+		   strcmp(st.blkio[CG_BLKIO_SERVICE_BYTES].e[0].op, "Read") == 0,
+	   "blkio: device lines kept, the Total line left out");
+	is_int(st.blkio[CG_BLKIO_SERVICED].n, 1, "blkio: the group's other file too");
+	cgroup_stats_free(&st);
 
 	/* The state string rebuilds the manager in a "later process". */
 	char *ser = NULL, *ser2 = NULL;
@@ -669,11 +697,11 @@ test_v2(void)
 	   "%s/%s/cpu.stat", root2, d);
 	struct cgroup_stats st;
 	is_int(cgroup_stats(m, &st, &err), 0, "v2 stats: %s", err.msg);
-	is_int(st.mem_usage, 100, "memory.current");
-	ok(st.mem_limit == UINT64_MAX, "memory.max max");
-	is_int(st.mem_failcnt, 4, "memory.events max");
-	is_int(st.swap_usage, 110, "swap usage reported as memory+swap");
-	ok(st.swap_limit == UINT64_MAX, "swap limit saturates");
+	is_int(st.mem.usage, 100, "memory.current");
+	ok(st.mem.limit == UINT64_MAX, "memory.max max");
+	is_int(st.mem.failcnt, 4, "memory.events max");
+	is_int(st.swap.usage, 110, "swap usage reported as memory+swap");
+	ok(st.swap.limit == UINT64_MAX, "swap limit saturates");
 	is_int(st.cpu_usage_ns, 5000, "usage_usec -> ns");
 	is_int(st.cpu_user_ns, 3000, "user_usec -> ns");
 	is_int(st.cpu_system_ns, 2000, "system_usec -> ns");
@@ -839,7 +867,7 @@ test_real(void)
 	is_int(cgroup_stats(m, &st, &err), 0, "real stats: %s", err.msg);
 	is_int(st.pids_current, 1, "real pids.current");
 	is_int(st.pids_limit, 16, "real pids limit");
-	ok(st.mem_limit == (memsw ? 256u << 20 : 64u << 20), "real memory limit in stats");
+	ok(st.mem.limit == (memsw ? 256u << 20 : 64u << 20), "real memory limit in stats");
 
 	/* destroy only rmdirs: with the child alive it must fail with EBUSY. */
 	r = cgroup_destroy(m, &err);
