@@ -208,8 +208,7 @@ prepare_seccomp(const struct lc_global *g, const struct lc_create_opts *o, enum 
 	if (j->seccomp.prog && j->seccomp.prog->needs_notify) {
 		if (!j->seccomp.profile->listener_path)
 			return lc_err_setx(err, EINVAL, "config.json: linux.seccomp: SCMP_ACT_NOTIFY requires listenerPath");
-		j->ctx.listener_fd = unix_connect(j->seccomp.profile->listener_path,
-						    "config.json: linux.seccomp.listenerPath", err);
+		j->ctx.listener_fd = unix_connect(j->seccomp.profile->listener_path, LISTENER_CONNECT, err);
 		if (j->ctx.listener_fd < 0)
 			return j->ctx.listener_fd;
 	}

@@ -324,8 +324,7 @@ exec_prepare(const struct lc_global *g, const struct lc_exec_opts *o, struct exe
 		if (j->ctx.recorder_fd < 0)
 			return j->ctx.recorder_fd;
 	} else if (j->seccomp.prog && j->seccomp.prog->needs_notify) {
-		j->ctx.listener_fd = unix_connect(j->seccomp.profile->listener_path,
-						    "config.json: linux.seccomp.listenerPath", err);
+		j->ctx.listener_fd = unix_connect(j->seccomp.profile->listener_path, LISTENER_CONNECT, err);
 		if (j->ctx.listener_fd < 0)
 			return j->ctx.listener_fd;
 	}

@@ -336,24 +336,27 @@ apply_op(int rootfd, const struct mount_plan *p, const struct mount_op *op, stru
 	return r;
 }
 
-/* A rootfs whose /proc or /sys is a symlink could point the procfs/sysfs mounts, or
+/* A rootfs whose /proc or /sys is a symlink (or not a directory) could point the procfs/sysfs mounts, or
  * anything written there later, somewhere else: refused outright. */
 static int
 check_proc_sys(int rootfd, struct lc_err *err)
 {
-	static const char *const names[] = { "proc", "sys" };
+	static const char *const names[][2] = { { "proc", "proc" }, { "sys", "sysfs" } };
 	struct stat st;
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-		if (fstatat(rootfd, names[i], &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (fstatat(rootfd, names[i][0], &st, AT_SYMLINK_NOFOLLOW) < 0) {
 			if (errno == ENOENT)
 				continue;
-			return lc_err_set(err, errno, "rootfs: stat /%s", names[i]);
+			return lc_err_set(err, errno, "rootfs: stat /%s", names[i][0]);
 		}
-		if (S_ISLNK(st.st_mode))
-			return lc_err_setx(err, ELOOP,
-					   "rootfs: /%s is a symlink; refusing to run the container",
-					   names[i]);
+		/* in runc's words, which clients may match */
+		if (!S_ISDIR(st.st_mode))
+			return lc_err_setx(err, S_ISLNK(st.st_mode) ? ELOOP : ENOTDIR,
+					   "rootfs: error mounting \"%s\" to rootfs at \"/%s\": filesystem "
+					   "\"%s\" must be mounted on ordinary directory (/%s is a %s)",
+					   names[i][1], names[i][0], names[i][1], names[i][0],
+					   S_ISLNK(st.st_mode) ? "symlink" : "file, not a directory");
 	}
 	return 0;
 }

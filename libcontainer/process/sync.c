@@ -85,7 +85,7 @@ unix_connect(const char *path, const char *what, struct lc_err *err)
 	if (fd < 0)
 		return lc_err_set(err, errno, "socket");
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return lc_err_set(err, errno, "%s \"%s\": connect", what, path);
+		return lc_err_set(err, errno, "%s: dial unix %s: connect", what, path);
 	return TAKE_FD(fd);
 }
 

@@ -38,6 +38,10 @@ int sync_send_error(int fd, const struct lc_err *err);
  * listener protocol: a SOCK_STREAM connect (errors name what and path), and one
  * sendmsg of buf with fd attached (SCM_RIGHTS; 0 or -errno). */
 int unix_connect(const char *path, const char *what, struct lc_err *err);
+/* what for the seccomp listener, in runc's words (clients match them) */
+#define LISTENER_CONNECT                                                                          \
+	"config.json: linux.seccomp.listenerPath: failed to connect with seccomp agent "          \
+	"specified in the seccomp profile"
 int unix_send_fd(int sock, const void *buf, size_t len, int fd);
 
 /* Sends a message of type with one fd attached (SCM_RIGHTS). */

@@ -586,3 +586,69 @@ stats_shape() {
 	dual ps no-such-container
 	both_fail
 }
+
+# both_rt CMD: runs CMD with bash for each runtime (RT set to "<runtime> --root ROOT",
+# ID to the container's, B to its bundle), with fds 3 and 4 opened on files of the test's: R_* and S_*
+# as dual sets them.
+both_rt() {
+	local who rt id b
+	for who in R S; do
+		if [ $who = R ]; then rt="$DIFF_RUNC --root $RUNC_ROOT" id=$RUNC_ID b=$RUNC_BUNDLE
+		else rt="$DIFF_STRAIT --root $ROOT" id=$S_ID b=$BUNDLE; fi
+		echo three >"$BATS_TEST_TMPDIR/fd3" && echo four >"$BATS_TEST_TMPDIR/fd4"
+		local out=$BATS_TEST_TMPDIR/$who.both.out err=$BATS_TEST_TMPDIR/$who.both.err st
+		RT=$rt ID=$id B=$b timeout -k 5 60 bash -c "$1" 3<"$BATS_TEST_TMPDIR/fd3" 4<"$BATS_TEST_TMPDIR/fd4" \
+			</dev/null >"$out" 2>"$err" && st=0 || st=$?
+		eval "${who}_STATUS=\$st ${who}_OUT=\$(cat \"\$out\") ${who}_ERR=\$(cat \"\$err\")"
+	done
+}
+
+@test "exec --preserve-fds N: fds 3..N+2 reach the process, the rest do not, as with runc" {
+	dual_args /bin/sleep 100
+	dual run -d --bundle @BUNDLE @ID
+	same_result
+	both_rt '$RT exec --preserve-fds 1 $ID /bin/sh -c "cat <&3; ls /proc/self/fd | sort -n | tr \"\n\" \" \""'
+	same_result
+	assert_eq "$S_OUT" "three
+0 1 2 3 4 "
+	both_rt '$RT exec --preserve-fds 2 $ID /bin/sh -c "cat <&4"'
+	same_result
+	assert_eq "$S_OUT" four
+	both_rt '$RT exec $ID /bin/sh -c "cat <&3"'
+	same_status
+	[ "$S_STATUS" != 0 ] || fail "fd 3 passed without --preserve-fds: $(show)"
+	both_rt '$RT exec --preserve-fds nope $ID /bin/true'
+	both_fail
+}
+
+@test "run --preserve-fds: the fds reach the container's process too" {
+	dual_args /bin/sh -c 'cat <&3; cat <&4'
+	both_rt '$RT run --preserve-fds 2 --bundle $B $ID'
+	same_result
+	assert_eq "$S_OUT" "three
+four"
+	both_rt '$RT run --bundle $B $ID'
+	same_status
+	[ "$S_STATUS" != 0 ] || fail "fd 3 passed without --preserve-fds: $(show)"
+}
+
+@test "errors clients match are in runc's words: a symlinked /proc, a missing seccomp listener" {
+	rm -rf "$BUNDLE/rootfs/proc" "$RUNC_BUNDLE/rootfs/proc"
+	ln -s /tmp "$BUNDLE/rootfs/proc"
+	ln -s /tmp "$RUNC_BUNDLE/rootfs/proc"
+	dual run --bundle @BUNDLE @ID
+	both_fail
+	assert_contains "$R_ERR" 'filesystem \"proc\" must be mounted on ordinary directory'
+	assert_contains "$S_ERR" 'filesystem "proc" must be mounted on ordinary directory'
+	rm "$BUNDLE/rootfs/proc" "$RUNC_BUNDLE/rootfs/proc"
+	mkdir "$BUNDLE/rootfs/proc" "$RUNC_BUNDLE/rootfs/proc"
+	dual_config '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", listenerPath: $p,
+		architectures: ["SCMP_ARCH_X86_64"], syscalls: [{names: ["mkdir"], action: "SCMP_ACT_NOTIFY"}]}' \
+		--arg p "$BATS_TEST_TMPDIR/nobody.sock"
+	dual run --bundle @BUNDLE @ID
+	both_fail
+	local words="failed to connect with seccomp agent specified in the seccomp profile: dial unix $BATS_TEST_TMPDIR/nobody.sock: connect"
+	assert_contains "$R_ERR" "$words"
+	assert_contains "$S_ERR" "$words"
+	assert_eq "$(grep -c '' <<<"$S_ERR")" 1
+}
