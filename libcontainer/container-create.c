@@ -37,8 +37,14 @@ now_rfc3339(void)
 	char buf[64], *out;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	if (asprintf(&out, "%s.%09ldZ", buf, ts.tv_nsec) < 0)
+	size_t n = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	/* RFC 3339 with nanoseconds, trailing zeros dropped (as runc's Go time prints) */
+	if (ts.tv_nsec) {
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, ".%09ld", ts.tv_nsec);
+		while (buf[n - 1] == '0')
+			buf[--n] = '\0';
+	}
+	if (asprintf(&out, "%sZ", buf) < 0)
 		return NULL;
 	return out;
 }

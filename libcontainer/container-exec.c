@@ -114,8 +114,10 @@ process_from_opts(const struct spec_process *base, const struct lc_exec_opts *o,
 		       base->user.n_additional_gids * sizeof(gid_t));
 		p->user.n_additional_gids = base->user.n_additional_gids;
 	}
-	p->apparmor_profile = base->apparmor_profile ? strdup(base->apparmor_profile) : NULL;
-	p->selinux_label = base->selinux_label ? strdup(base->selinux_label) : NULL;
+	const char *aa = o->apparmor ? o->apparmor : base->apparmor_profile;
+	const char *label = o->process_label ? o->process_label : base->selinux_label;
+	p->apparmor_profile = aa ? strdup(aa) : NULL;
+	p->selinux_label = label ? strdup(label) : NULL;
 	if (!p->args || !p->env || !p->cwd)
 		return lc_err_set(err, ENOMEM, "exec");
 	for (char **e = o->env; e && *e; e++) {
@@ -151,9 +153,14 @@ process_from_opts(const struct spec_process *base, const struct lc_exec_opts *o,
 		int cap = table_cap_from_name(*c);
 		if (cap < 0)
 			return lc_err_setx(err, EINVAL, "exec: --cap: unknown capability \"%s\"", *c);
+		/* Never inheritable (CVE-2022-29162): bounding, effective and permitted, and
+		 * ambient only where the process has inheritable capabilities, as runc. */
 		p->has_caps = true;
-		for (enum cap_set set = CAPSET_BOUNDING; set <= CAPSET_PERMITTED; set++)
-			p->caps[set] |= 1ULL << cap;
+		p->caps[CAPSET_BOUNDING] |= 1ULL << cap;
+		p->caps[CAPSET_EFFECTIVE] |= 1ULL << cap;
+		p->caps[CAPSET_PERMITTED] |= 1ULL << cap;
+		if (base->caps[CAPSET_INHERITABLE])
+			p->caps[CAPSET_AMBIENT] |= 1ULL << cap;
 	}
 	if (o->no_new_privs)
 		p->no_new_privileges = true;

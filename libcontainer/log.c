@@ -1,4 +1,4 @@
-/* The log sink behind lc_log(): text or runc-style JSON lines ({"level","msg","time"})
+/* The log sink behind lc_log(): runc-style text or JSON lines ({"level","msg","time"})
  * to the --log file, and warnings/errors to stderr. Configured once by the CLI. */
 #include <stdarg.h>
 #include <stdio.h>
@@ -46,29 +46,34 @@ json_escape(const char *msg, char *out, size_t outlen)
 	out[o] = '\0';
 }
 
+/* One line as runc (logrus) writes it: text `time="..." level=L msg="..."`, or JSON
+ * {"level","msg","time"}; the time is RFC 3339 UTC, in seconds. */
+static int
+format_line(char *line, size_t size, bool json, enum log_level lvl, const char *msg)
+{
+	char ts[32], esc[3072];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_escape(msg, esc, sizeof(esc));
+	int n = json ? snprintf(line, size, "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n",
+				level_names[lvl], esc, ts)
+		     : snprintf(line, size, "time=\"%s\" level=%s msg=\"%s\"\n", ts, level_names[lvl], esc);
+	return n < 0 ? 0 : (size_t)n < size ? n : (int)size - 1;
+}
+
 static void
 write_file_line(enum log_level lvl, const char *msg)
 {
-	char line[4096], ts[64];
-	struct timespec now;
-	struct tm tm;
+	char line[4096];
 
 	if (log_fd < 0)
 		return;
-	clock_gettime(CLOCK_REALTIME, &now);
-	gmtime_r(&now.tv_sec, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
-	int n;
-	if (log_fmt == LC_LOG_JSON) {
-		char esc[3072];
-		json_escape(msg, esc, sizeof(esc));
-		n = snprintf(line, sizeof(line), "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s.%09ldZ\"}\n",
-			     level_names[lvl], esc, ts, now.tv_nsec);
-	} else {
-		n = snprintf(line, sizeof(line), "%s.%09ldZ %s: %s\n", ts, now.tv_nsec, level_names[lvl], msg);
-	}
+	int n = format_line(line, sizeof(line), log_fmt == LC_LOG_JSON, lvl, msg);
 	if (n > 0) {
-		ssize_t _unused_ w = write(log_fd, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+		ssize_t _unused_ w = write(log_fd, line, (size_t)n);
 	}
 }
 
@@ -90,13 +95,9 @@ lc_log(enum log_level lvl, const char *fmt, ...)
 		fprintf(stderr, "strait: %s%s\n", lvl == LOG_LVL_WARN ? "warning: " : "", msg);
 	} else if (log_debug_on) {
 		/* runc's --debug shape on stderr (logrus text), for tools that parse it */
-		char ts[32], esc[3072];
-		time_t now = time(NULL);
-		struct tm tm;
-		gmtime_r(&now, &tm);
-		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		json_escape(msg, esc, sizeof(esc));
-		fprintf(stderr, "time=\"%s\" level=%s msg=\"%s\"\n", ts, level_names[lvl], esc);
+		char line[4096];
+		if (format_line(line, sizeof(line), false, lvl, msg) > 0)
+			fputs(line, stderr);
 	}
 }
 

@@ -55,6 +55,7 @@ int cmd_ps(struct cli *c, int argc, char **argv);
 int cmd_update(struct cli *c, int argc, char **argv);
 int cmd_events(struct cli *c, int argc, char **argv);
 int cmd_features(struct cli *c, int argc, char **argv);
+int cmd_criu(struct cli *c, int argc, char **argv);
 int cmd_seccomp(struct cli *c, int argc, char **argv);
 int cmd_seccomp_recorder(struct cli *c, int argc, char **argv);
 int cmd_seccomp_generate(struct cli *c, int argc, char **argv);

@@ -4,7 +4,7 @@
 #include "cli.h"
 
 enum { OPT_PID_FILE = 256, OPT_CONSOLE, OPT_NO_PIVOT, OPT_NO_KEYRING, OPT_PRESERVE, OPT_KEEP,
-       OPT_SC_MODE, OPT_SC_LABEL, OPT_SC_RECORDER, OPT_SC_EVIDENCE };
+       OPT_SC_MODE, OPT_SC_LABEL, OPT_SC_RECORDER, OPT_SC_EVIDENCE, OPT_NO_SUBREAPER };
 
 /* Parses create's options (and run's extra -d/--keep when run is set). Returns -1 to
  * go on, or an exit code. */
@@ -22,6 +22,7 @@ cli_parse_create(struct cli *c, int argc, char **argv, bool run, struct lc_creat
 		{ "preserve-fds", required_argument, NULL, OPT_PRESERVE },
 		{ "detach", no_argument, NULL, 'd' },
 		{ "keep", no_argument, NULL, OPT_KEEP },
+		{ "no-subreaper", no_argument, NULL, OPT_NO_SUBREAPER },
 		{ "seccomp-mode", required_argument, NULL, OPT_SC_MODE },
 		{ "seccomp-label", required_argument, NULL, OPT_SC_LABEL },
 		{ "seccomp-recorder", required_argument, NULL, OPT_SC_RECORDER },
@@ -48,6 +49,7 @@ cli_parse_create(struct cli *c, int argc, char **argv, bool run, struct lc_creat
 		case OPT_SC_RECORDER: o->seccomp_recorder = optarg; break;
 		case 'd':
 		case OPT_KEEP:
+		case OPT_NO_SUBREAPER: /* strait's run is never a subreaper */
 		case OPT_SC_EVIDENCE:
 			if (!run)
 				return cli_getopt_result(c, '?');
@@ -55,7 +57,7 @@ cli_parse_create(struct cli *c, int argc, char **argv, bool run, struct lc_creat
 				o->detach = true;
 			else if (opt == OPT_KEEP)
 				o->keep = true;
-			else
+			else if (opt == OPT_SC_EVIDENCE)
 				o->seccomp_evidence = optarg;
 			break;
 		default: return cli_getopt_result(c, opt);

@@ -3,8 +3,8 @@
 #include <string.h>
 #include "cli.h"
 
-enum { OPT_PID_FILE = 256, OPT_CONSOLE, OPT_CWD, OPT_GIDS, OPT_CAP, OPT_NNP, OPT_PRESERVE, OPT_IGNORE_PAUSED,
-       OPT_CGROUP };
+enum { OPT_PID_FILE = 256, OPT_CONSOLE, OPT_CWD, OPT_NNP, OPT_PRESERVE, OPT_IGNORE_PAUSED,
+       OPT_CGROUP, OPT_APPARMOR, OPT_LABEL };
 
 /* Appends value to a NULL-terminated vector (the strings are argv's, not copied). */
 static int
@@ -34,12 +34,14 @@ cmd_exec(struct cli *c, int argc, char **argv)
 		{ "env", required_argument, NULL, 'e' },
 		{ "cwd", required_argument, NULL, OPT_CWD },
 		{ "user", required_argument, NULL, 'u' },
-		{ "additional-gids", required_argument, NULL, OPT_GIDS },
-		{ "cap", required_argument, NULL, OPT_CAP },
+		{ "additional-gids", required_argument, NULL, 'g' },
+		{ "cap", required_argument, NULL, 'c' },
 		{ "no-new-privs", no_argument, NULL, OPT_NNP },
 		{ "preserve-fds", required_argument, NULL, OPT_PRESERVE },
 		{ "ignore-paused", no_argument, NULL, OPT_IGNORE_PAUSED },
 		{ "cgroup", required_argument, NULL, OPT_CGROUP },
+		{ "apparmor", required_argument, NULL, OPT_APPARMOR },
+		{ "process-label", required_argument, NULL, OPT_LABEL },
 		CLI_HELP_OPT,
 		{ 0 },
 	};
@@ -48,7 +50,7 @@ cmd_exec(struct cli *c, int argc, char **argv)
 	int opt, status = 0, r;
 
 	/* '+': options stop at the container ID; what follows is the command. */
-	while ((opt = getopt_long(argc, argv, "+:p:tde:u:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:p:tde:u:g:c:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p': o.process_file = optarg; break;
 		case 't': o.tty = true; break;
@@ -58,8 +60,8 @@ cmd_exec(struct cli *c, int argc, char **argv)
 		case 'e': if (push(&o.env, optarg) < 0) return cli_failf("out of memory"); break;
 		case OPT_CWD: o.cwd = optarg; break;
 		case 'u': o.user = optarg; break;
-		case OPT_GIDS: if (push(&o.additional_gids, optarg) < 0) return cli_failf("out of memory"); break;
-		case OPT_CAP: if (push(&o.caps, optarg) < 0) return cli_failf("out of memory"); break;
+		case 'g': if (push(&o.additional_gids, optarg) < 0) return cli_failf("out of memory"); break;
+		case 'c': if (push(&o.caps, optarg) < 0) return cli_failf("out of memory"); break;
 		case OPT_NNP: o.no_new_privs = true; break;
 		case OPT_PRESERVE:
 			o.preserve_fds = cli_parse_uint("preserve-fds", optarg);
@@ -67,6 +69,8 @@ cmd_exec(struct cli *c, int argc, char **argv)
 				return 1;
 			break;
 		case OPT_IGNORE_PAUSED: o.ignore_paused = true; break;
+		case OPT_APPARMOR: o.apparmor = optarg; break;
+		case OPT_LABEL: o.process_label = optarg; break;
 		case OPT_CGROUP: if (push(&o.cgroups, optarg) < 0) return cli_failf("out of memory"); break;
 		default: return cli_getopt_result(c, opt);
 		}

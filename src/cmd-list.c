@@ -40,17 +40,39 @@ print_json(const struct lc_list_entry *e, size_t n)
 	puts("]");
 }
 
+/* As runc's table (Go's tabwriter, minimum width 12, padding 3): each column as wide
+ * as its longest cell plus 3, at least 12; the last one unpadded. */
 static void
 print_table(const struct lc_list_entry *e, size_t n)
 {
-	int w = 2;
-	for (size_t i = 0; i < n; i++)
-		if ((int)strlen(e[i].id) > w)
-			w = (int)strlen(e[i].id);
-	printf("%-*s   %-8s %-10s %-40s %-31s %s\n", w, "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
-	for (size_t i = 0; i < n; i++)
-		printf("%-*s   %-8d %-10s %-40s %-31s %s\n", w, e[i].id, e[i].pid, e[i].status, e[i].bundle,
-		       e[i].created ? e[i].created : "", e[i].owner);
+	enum { NCOL = 5 };
+	static const char *const head[NCOL] = { "ID", "PID", "STATUS", "BUNDLE", "CREATED" };
+	int w[NCOL];
+	char pid[24];
+
+	for (int c = 0; c < NCOL; c++)
+		w[c] = (int)strlen(head[c]);
+	for (size_t i = 0; i < n; i++) {
+		const char *cell[NCOL] = { e[i].id, pid, e[i].status, e[i].bundle,
+					   e[i].created ? e[i].created : "" };
+		snprintf(pid, sizeof(pid), "%d", e[i].pid);
+		for (int c = 0; c < NCOL; c++)
+			if ((int)strlen(cell[c]) > w[c])
+				w[c] = (int)strlen(cell[c]);
+	}
+	for (int c = 0; c < NCOL; c++)
+		w[c] = w[c] + 3 < 12 ? 12 : w[c] + 3;
+	for (int c = 0; c < NCOL; c++)
+		printf("%-*s", w[c], head[c]);
+	puts("OWNER");
+	for (size_t i = 0; i < n; i++) {
+		snprintf(pid, sizeof(pid), "%d", e[i].pid);
+		const char *cell[NCOL] = { e[i].id, pid, e[i].status, e[i].bundle,
+					   e[i].created ? e[i].created : "" };
+		for (int c = 0; c < NCOL; c++)
+			printf("%-*s", w[c], cell[c]);
+		puts(e[i].owner);
+	}
 }
 
 int

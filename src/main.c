@@ -22,6 +22,8 @@
 	"      --seccomp-recorder S  the recorder agent's socket (log mode)\n"
 
 static const struct command commands[] = {
+	{ "checkpoint", cmd_criu, "[options] <container-id>",
+	  "not supported: strait has no CRIU checkpoint/restore (always fails)", NULL },
 	{ "create", cmd_create, "[options] <container-id>", "create a container", CREATE_OPTIONS },
 	{ "delete", cmd_delete, "[options] <container-id>", "delete a container and its resources",
 	  "  -f, --force             kill the container first if it is running\n" },
@@ -38,12 +40,14 @@ static const struct command commands[] = {
 	  "  -e, --env KEY=VALUE     add or override an environment variable\n"
 	  "      --cwd DIR           working directory inside the container\n"
 	  "  -u, --user UID[:GID]    run as this user\n"
-	  "      --additional-gids G add a supplementary group (repeatable)\n"
-	  "      --cap CAP_X         add a capability (repeatable)\n"
+	  "  -g, --additional-gids G add a supplementary group (repeatable)\n"
+	  "  -c, --cap CAP_X         add a capability (repeatable)\n"
 	  "      --no-new-privs      set no_new_privs\n"
 	  "      --preserve-fds N    pass N extra fds (3..3+N-1)\n"
 	  "      --ignore-paused     exec even if the container is paused\n"
-	  "      --cgroup [CTL:]PATH run in an existing sub-cgroup of the container's\n" },
+	  "      --cgroup [CTL:]PATH run in an existing sub-cgroup of the container's\n"
+	  "      --apparmor PROFILE  the AppArmor profile of the process\n"
+	  "      --process-label L   the SELinux label of the process\n" },
 	{ "features", cmd_features, "", "print the OCI features document (JSON)", NULL },
 	{ "kill", cmd_kill, "[options] <container-id> [signal]",
 	  "send a signal (default SIGTERM) to the container's init process",
@@ -54,11 +58,14 @@ static const struct command commands[] = {
 	{ "pause", cmd_pause, "<container-id>", "freeze every process of a container", NULL },
 	{ "ps", cmd_ps, "[options] <container-id> [ps options]", "list the processes of a container",
 	  "  -f, --format FMT        table (default, through ps -ef) or json (pids)\n" },
+	{ "restore", cmd_criu, "[options] <container-id>",
+	  "not supported: strait has no CRIU checkpoint/restore (always fails)", NULL },
 	{ "resume", cmd_resume, "<container-id>", "thaw a paused container", NULL },
 	{ "run", cmd_run, "[options] <container-id>", "create and start a container",
 	  CREATE_OPTIONS
 	  "  -d, --detach            return after starting, do not wait\n"
 	  "      --keep              keep the container's state after it exits\n"
+	  "      --no-subreaper      accepted; strait's run never is a subreaper\n"
 	  "      --seccomp-evidence F  log mode: record here, in this process\n" },
 	{ "seccomp", cmd_seccomp, "SUBCOMMAND [args]", "seccomp profiles and records",
 	  "  default                 print the built-in RuntimeDefault profile\n"

@@ -87,6 +87,7 @@ struct lc_exec_opts {
 	char **caps;                /* --cap CAP_X, NULL-terminated */
 	char **additional_gids;     /* --additional-gids N, NULL-terminated */
 	char **cgroups;             /* --cgroup [CONTROLLER:]PATH, below the container's */
+	const char *apparmor, *process_label; /* --apparmor, --process-label */
 	int preserve_fds;
 };
 /* exec: runs a new process inside a running container, with the container's

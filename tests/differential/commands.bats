@@ -652,3 +652,206 @@ four"
 	assert_contains "$S_ERR" "$words"
 	assert_eq "$(grep -c '' <<<"$S_ERR")" 1
 }
+
+@test "exec: -e, --cwd, -u, --additional-gids, --cap, --no-new-privs give the same process" {
+	dual_args /bin/sleep 100
+	dual run -d --bundle @BUNDLE @ID
+	same_result
+	local show='id; pwd; echo "$A"; grep -E "^(Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs|Groups):" /proc/self/status'
+	dual exec -e A=b -e A2=c --cwd /tmp @ID /bin/sh -c "$show"
+	same_result
+	dual exec --env A=b --cwd /tmp @ID /bin/sh -c "$show"
+	same_result
+	dual exec -u 1000:1000 -g 5 -g 7 @ID /bin/sh -c "$show"
+	same_result
+	dual exec -c CAP_NET_RAW -c CAP_SYS_TIME --no-new-privs @ID /bin/sh -c "$show"
+	same_result
+	dual exec --additional-gids 5 --additional-gids 7 --cap CAP_NET_RAW @ID /bin/sh -c "$show"
+	same_result
+	assert_contains "$S_OUT" "CapInh:	0000000000000000"
+	dual exec -u 1000 @ID /bin/sh -c "$show"
+	same_result
+	# bad values: both fail as a runtime failure (255)
+	dual exec -u nobody @ID /bin/true
+	same_status
+	assert_eq "$S_STATUS" 255
+	dual exec --cwd /no/such/dir @ID /bin/true
+	same_status
+	assert_eq "$S_STATUS" 255
+}
+
+@test "exec --apparmor / --process-label without that LSM on the host: both fail (255)" {
+	requires no_apparmor no_selinux
+	dual_args /bin/sleep 100
+	dual run -d --bundle @BUNDLE @ID
+	same_result
+	dual exec --apparmor some-profile @ID /bin/true
+	same_status
+	assert_eq "$S_STATUS" 255
+	dual exec --process-label system_u:system_r:container_t:s0 @ID /bin/true
+	same_status
+	assert_eq "$S_STATUS" 255
+}
+
+@test "exec into a paused container: refused, and --ignore-paused lets it in" {
+	requires cgroup_v1
+	dual_args /bin/sleep 100
+	dual run -d --bundle @BUNDLE @ID
+	same_result
+	dual pause @ID
+	same_result
+	dual exec @ID /bin/true
+	both_fail
+	same_status
+	# with --ignore-paused the exec goes in, and completes once the container thaws
+	local r=$BATS_TEST_TMPDIR/r.ign s=$BATS_TEST_TMPDIR/s.ign rs ss
+	timeout 20 "$DIFF_RUNC" --root "$RUNC_ROOT" exec --ignore-paused "$RUNC_ID" /bin/echo in >"$r" 2>&1 </dev/null 3>&- &
+	local rp=$!
+	timeout 20 "$DIFF_STRAIT" --root "$ROOT" exec --ignore-paused "$S_ID" /bin/echo in >"$s" 2>&1 </dev/null 3>&- &
+	local sp=$!
+	sleep 0.5
+	dual resume @ID
+	same_result
+	wait $rp && rs=0 || rs=$?
+	wait $sp && ss=0 || ss=$?
+	assert_eq "$ss:$(cat "$s")" "$rs:$(cat "$r")"
+	assert_eq "$ss:$(cat "$s")" "0:in"
+	dual exec -d @ID /bin/sleep 5
+	same_result
+	dual ps --format json @ID
+	same_status
+	assert_eq "$(jq length <<<"$S_OUT")" "$(jq length <<<"$R_OUT")"
+	assert_eq "$(jq length <<<"$S_OUT")" 2
+}
+
+@test "kill --all, and kill of stopped, missing and bad-signal cases" {
+	dual_args /bin/sh -c 'sleep 100 & exec sleep 100'
+	dual run -d --bundle @BUNDLE @ID
+	same_result
+	dual kill --all @ID KILL
+	same_result
+	dual_wait_stopped
+	dual kill @ID TERM
+	same_status
+	dual kill --all @ID KILL
+	same_status
+	dual kill no-such-container
+	same_status
+	dual kill @ID NOSUCHSIGNAL
+	both_fail
+}
+
+@test "delete: running without --force, created, stopped, missing, and --force of missing" {
+	dual_args /bin/sleep 100
+	dual run -d --bundle @BUNDLE @ID
+	same_result
+	dual delete @ID
+	both_fail
+	dual kill @ID KILL
+	dual_wait_stopped
+	dual delete @ID
+	same_result
+	dual delete @ID
+	both_fail
+	dual delete --force @ID
+	same_result
+	dual create --bundle @BUNDLE @ID
+	same_result
+	dual delete @ID
+	same_result
+	dual state @ID
+	both_fail
+	assert_clean
+}
+
+@test "run flags: -d/--detach, --pid-file, --keep, --no-new-keyring, --no-subreaper" {
+	dual_args /bin/sleep 100
+	dual run --detach --pid-file @BUNDLE/pid --bundle @BUNDLE @ID
+	same_result
+	[ "$(cat "$BUNDLE/pid")" -gt 1 ] && [ "$(cat "$RUNC_BUNDLE/pid")" -gt 1 ]
+	dual kill @ID KILL
+	dual_wait_stopped
+	dual delete @ID
+	dual_args /bin/sh -c 'exit 3'
+	dual run --keep --bundle @BUNDLE @ID
+	same_result
+	assert_eq "$S_STATUS" 3
+	dual_state
+	assert_eq "$(jq -r .status <<<"$S_STATE")" stopped
+	assert_eq "$(jq -r .status <<<"$R_STATE")" stopped
+	dual delete @ID
+	same_result
+	dual_args /bin/true
+	dual run --no-new-keyring --no-subreaper --bundle @BUNDLE @ID
+	same_result
+}
+
+@test "global options: --log with text and json formats, --criu, --rootless, --systemd-cgroup" {
+	dual --log @BUNDLE/log --log-format json state no-such-container
+	both_fail
+	local rl sl
+	rl=$(cat "$RUNC_BUNDLE/log") sl=$(cat "$BUNDLE/log")
+	assert_eq "$(jq -c 'keys_unsorted, .level' <<<"$sl")" "$(jq -c 'keys_unsorted, .level' <<<"$rl")"
+	jq -e '.time | test("^[0-9-]+T[0-9:]+Z$")' <<<"$sl" >/dev/null || fail "time: $sl"
+	rm "$BUNDLE/log" "$RUNC_BUNDLE/log"
+	dual --log @BUNDLE/log state no-such-container
+	both_fail
+	rl=$(cat "$RUNC_BUNDLE/log") sl=$(cat "$BUNDLE/log")
+	assert_eq "$(sed 's/msg=.*//; s/time="[^"]*"/time/' <<<"$sl")" "$(sed 's/msg=.*//; s/time="[^"]*"/time/' <<<"$rl")"
+	# success writes nothing to the log at the default level
+	rm "$BUNDLE/log" "$RUNC_BUNDLE/log"
+	dual --log @BUNDLE/log --criu /usr/sbin/criu --rootless false run --bundle @BUNDLE @ID
+	same_result
+	[ ! -s "$BUNDLE/log" ] && [ ! -s "$RUNC_BUNDLE/log" ] || fail "log written on success"
+	dual --systemd-cgroup run --bundle @BUNDLE @ID
+	both_fail
+}
+
+@test "checkpoint and restore: both fail without CRIU (strait has none)" {
+	dual_args /bin/sleep 100
+	dual run -d --bundle @BUNDLE @ID
+	same_result
+	dual checkpoint @ID
+	both_fail
+	dual restore --bundle @BUNDLE @ID
+	both_fail
+	dual state @ID
+	same_status
+	assert_eq "$(jq -r .status <<<"$S_OUT")" running
+}
+
+@test "list: the table as runc prints it, and an empty list" {
+	dual list
+	same_result
+	dual_args /bin/sleep 100
+	dual create --bundle @BUNDLE @ID
+	same_result
+	dual list
+	same_status
+	# the same columns; ID, PID and STATUS as wide (the IDs have the same length; the
+	# bundle paths do not)
+	assert_eq "$(head -1 <<<"$S_OUT" | tr -s ' ')" "$(head -1 <<<"$R_OUT" | tr -s ' ')"
+	assert_eq "$(head -1 <<<"$S_OUT" | cut -c1-36)" "$(head -1 <<<"$R_OUT" | cut -c1-36)"
+	assert_eq "$(sed 1d <<<"$S_OUT" | awk '{print $3, $6}')" "$(sed 1d <<<"$R_OUT" | awk '{print $3, $6}')"
+	dual list -f json
+	same_status
+	assert_eq "$(jq -c '.[0] | keys_unsorted' <<<"$S_OUT")" "$(jq -c '.[0] | keys_unsorted' <<<"$R_OUT")"
+}
+
+@test "start, state and create: the error cases both refuse" {
+	dual start no-such-container
+	both_fail
+	dual state no-such-container
+	both_fail
+	dual_args /bin/sleep 100
+	dual create --bundle @BUNDLE @ID
+	same_result
+	dual create --bundle @BUNDLE @ID
+	both_fail
+	dual start @ID
+	same_result
+	dual start @ID
+	both_fail
+	dual create --bundle @BUNDLE/no-such-dir x@ID
+	both_fail
+}

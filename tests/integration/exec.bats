@@ -149,6 +149,9 @@ status_field() {
 	assert_has_line "$output" "CapEff:	$want"
 	assert_has_line "$output" "CapPrm:	$want"
 	assert_has_line "$output" "CapBnd:	$want"
+	# never inheritable (CVE-2022-29162), nor ambient without inheritable ones
+	assert_has_line "$output" "CapInh:	0000000000000000"
+	assert_has_line "$output" "CapAmb:	0000000000000000"
 	# And it works: sethostname needs CAP_SYS_ADMIN.
 	rexec "$CID" hostname nope
 	[ "$status" -ne 0 ]
