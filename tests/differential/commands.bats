@@ -244,6 +244,15 @@ spec_norm() {
 		[ "$r" = "$s" ] || fail "spec $flags differs: $(diff <(echo "$r") <(echo "$s"))"
 		assert_eq "$(jq -r .hostname "$d/s/config.json")" strait
 	done
+	# --bundle / -b DIR, and never over an existing config.json
+	rm -rf "$d" && mkdir -p "$d/$RUNC_ID" "$d/$S_ID"
+	dual spec --bundle "$d/@ID"
+	same_result
+	[ -s "$d/$S_ID/config.json" ] && [ -s "$d/$RUNC_ID/config.json" ] || fail "no config.json"
+	dual spec -b "$d/@ID"
+	both_fail
+	dual spec -b "$d/no/such/@ID"
+	both_fail
 }
 
 @test "exec into a created container, then start" {
@@ -854,4 +863,46 @@ four"
 	both_fail
 	dual create --bundle @BUNDLE/no-such-dir x@ID
 	both_fail
+}
+
+# recvtty WHO: starts the console socket receiver (@BUNDLE.sock) of runc's (R) or
+# strait's (S) bundle;
+# what the container writes on its terminal lands in $BATS_TEST_TMPDIR/WHO.tty.
+recvtty() {
+	local sock=$BUNDLE.sock
+	[ "$1" = S ] || sock=$RUNC_BUNDLE.sock
+	rm -f "$sock"
+	python3 "$TESTS_DIR/differential/recvtty.py" "$sock" "$BATS_TEST_TMPDIR/$1.tty" 3>&- &
+	eval "${1}_RECV=\$!"
+	local n=0
+	while [ ! -S "$sock" ] && [ $n -lt 100 ]; do sleep 0.02; n=$((n + 1)); done
+}
+
+@test "terminal: create --console-socket, start; exec -t -d --console-socket: the same terminal" {
+	dual_config '.process.terminal = true'
+	dual_args /bin/sh -c 'tty; test -t 0 && test -t 1 && test -t 2 && echo all-ttys; sleep 1'
+	recvtty R
+	recvtty S
+	dual create --console-socket @BUNDLE.sock --bundle @BUNDLE @ID
+	same_result
+	dual start @ID
+	same_result
+	wait "$R_RECV" "$S_RECV"
+	assert_eq "$(tr -d '\r' <"$BATS_TEST_TMPDIR/S.tty")" "$(tr -d '\r' <"$BATS_TEST_TMPDIR/R.tty")"
+	assert_contains "$(cat "$BATS_TEST_TMPDIR/S.tty")" all-ttys /dev/pts/0
+	dual_wait_stopped
+	dual delete @ID
+	# exec with a terminal into a running container
+	dual_config '.process.terminal = false'
+	dual_args /bin/sleep 100
+	dual run -d --bundle @BUNDLE @ID
+	same_result
+	recvtty R
+	recvtty S
+	dual exec -t -d --console-socket @BUNDLE.sock @ID /bin/sh -c 'tty; test -t 0 && echo in-tty'
+	same_result
+	wait "$R_RECV" "$S_RECV"
+	assert_eq "$(tr -d '\r' <"$BATS_TEST_TMPDIR/S.tty" | sed 's,/dev/pts/[0-9]*,PTS,')" \
+		"$(tr -d '\r' <"$BATS_TEST_TMPDIR/R.tty" | sed 's,/dev/pts/[0-9]*,PTS,')"
+	assert_contains "$(cat "$BATS_TEST_TMPDIR/S.tty")" in-tty
 }
