@@ -1,14 +1,22 @@
 #!/bin/bash
-# Start-time benchmark: N sequential `run` of /bin/true in one busybox bundle,
-# alternating strait, runc and the floor (bench/floor.c: clone with the same
-# namespaces, pivot_root, execve) in one loop. Prints the median wall time of each,
-# the ratios, and the peak RSS of the runtime process (measured by bench/rusage.c).
-#   bench/run.sh [N]                       (default 200; needs root)
+# Start-time benchmark, strait side by side with runc and the floor (bench/floor.c:
+# clone with the same namespaces, pivot_root, execve), all in one interleaved loop so
+# that they see the same machine. Medians, and ratios taken round by round.
+#   bench/run.sh [N] [LOOPS]      (default N=200 rounds, LOOPS=5; needs root)
+# Rows:
+#   run              `run` of /bin/true (one process each)
+#   create+start+delete  the three commands in a row, against one floor run
+#   100 in a row     100 `run`s back to back, against 100 floor runs (LOOPS times)
+#   run, isolated    `run` with 200 ms of quiet before each (as a client starts
+#                    containers): costs that a tight loop hides show here
+#   peak RSS         the largest peak RSS of any process of each runtime (wait4's maxrss
+#                    covers the process and what it reaped)
 # Environment: STRAIT (default build/strait), RUNC (default: runc in PATH),
 # BUILD_DIR (default build/, where bench/floor and bench/rusage are built).
 set -euo pipefail
 
 n=${1:-200}
+loops=${2:-5}
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${BUILD_DIR:-$top/build}
 strait=${STRAIT:-$build/strait}
@@ -36,57 +44,129 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# One bundle for all three: strait's default spec, running /bin/true without a tty.
+# One bundle for all three: `runc spec` (what clients start from), /bin/true, no tty.
 "$top/tests/rootfs/build.sh" "$work/cache" >/dev/null
 mkdir "$work/bundle"
 cp -a "$work/cache/rootfs" "$work/bundle/rootfs"
-"$strait" spec --bundle "$work/bundle"
+(cd "$work/bundle" && "$runc" spec)
 jq '.process.terminal = false | .process.args = ["/bin/true"]' "$work/bundle/config.json" \
 	>"$work/config.json"
 mv "$work/config.json" "$work/bundle/config.json"
 
-run_one() {
-	local which=$1 i=$2
+rt() { # rt strait|runc ARGS...: the runtime with its own state root
+	local w=$1
+	shift
+	if [ "$w" = strait ]; then "$strait" --root "$work/state-strait" "$@"; else "$runc" --root "$work/state-runc" "$@"; fi
+}
+
+# one_run WHICH ROUND [SUFFIX]: one `run`, its line appended to WHICH.SUFFIX (run).
+one_run() {
+	local which=$1 i=$2 out=$work/$1.${3:-run} bin=$strait
+	[ "$which" = runc ] && bin=$runc
 	case $which in
-	strait) "$rusage" "$work/strait.txt" "$strait" --root "$work/state-strait" run \
-		--bundle "$work/bundle" "bench-$i" ;;
-	runc) "$rusage" "$work/runc.txt" "$runc" --root "$work/state-runc" run \
-		--bundle "$work/bundle" "bench-$i" ;;
-	floor) "$rusage" "$work/floor.txt" "$floor" "$work/bundle/rootfs" /bin/true ;;
+	strait | runc) "$rusage" "$out" "$bin" --root "$work/state-$which" run \
+		--bundle "$work/bundle" "b-$i" ;;
+	floor) "$rusage" "$out" "$floor" "$work/bundle/rootfs" /bin/true ;;
 	esac </dev/null >/dev/null
 }
 
-# Warm the caches (page cache, strait's seccomp cache) once, then measure.
+# create, start, delete: three lines per round in WHICH.csd (the floor: one run).
+one_csd() {
+	local which=$1 i=$2 bin=$strait
+	[ "$which" = runc ] && bin=$runc
+	if [ "$which" = floor ]; then
+		"$rusage" "$work/floor.csd" "$floor" "$work/bundle/rootfs" /bin/true </dev/null >/dev/null
+		return
+	fi
+	"$rusage" "$work/$which.csd" "$bin" --root "$work/state-$which" create \
+		--bundle "$work/bundle" "c-$i" </dev/null >/dev/null 2>&1
+	"$rusage" "$work/$which.csd" "$bin" --root "$work/state-$which" start "c-$i" </dev/null >/dev/null
+	# start returns before /bin/true has exited: delete waits for "stopped"
+	local k=0
+	while [ "$(rt "$which" state "c-$i" 2>/dev/null | jq -r .status)" = running ] && [ $k -lt 200 ]; do
+		k=$((k + 1))
+	done
+	"$rusage" "$work/$which.csd" "$bin" --root "$work/state-$which" delete "c-$i" </dev/null >/dev/null
+}
+
+# 100 `run`s in a row: one line "<wall_us>" per loop in WHICH.loop.
+one_loop() {
+	local which=$1 l=$2 t0 t1 k
+	t0=$(date +%s%N)
+	for ((k = 0; k < 100; k++)); do
+		case $which in
+		strait) "$strait" --root "$work/state-strait" run --bundle "$work/bundle" "l-$l-$k" ;;
+		runc) "$runc" --root "$work/state-runc" run --bundle "$work/bundle" "l-$l-$k" ;;
+		floor) "$floor" "$work/bundle/rootfs" /bin/true ;;
+		esac </dev/null >/dev/null
+	done
+	t1=$(date +%s%N)
+	echo $(((t1 - t0) / 1000)) >>"$work/$which.loop"
+}
+
 order=(strait runc floor)
-for w in "${order[@]}"; do run_one "$w" 0; done
-rm -f "$work"/*.txt
+# Warm the caches (page cache, dentries, strait's seccomp cache) once, then measure.
+for w in "${order[@]}"; do one_run "$w" 0; done
+rm -f "$work"/*.run
+fail() { echo "bench/run.sh: $*" >&2; exit 1; }
 for ((i = 1; i <= n; i++)); do
 	# Rotate the order so that no runtime always runs right after another.
 	for ((k = 0; k < 3; k++)); do
-		run_one "${order[$(((i + k) % 3))]}" "$i" || {
-			echo "bench/run.sh: ${order[$(((i + k) % 3))]} failed at iteration $i" >&2
-			exit 1
-		}
+		w=${order[$(((i + k) % 3))]}
+		one_run "$w" "$i" || fail "$w run failed at round $i"
+	done
+done
+ncsd=$(((n + 1) / 2))
+for ((i = 1; i <= ncsd; i++)); do
+	for ((k = 0; k < 3; k++)); do
+		w=${order[$(((i + k) % 3))]}
+		one_csd "$w" "$i" || fail "$w create/start/delete failed at round $i"
+	done
+done
+niso=$(((n + 9) / 10))
+for ((i = 1; i <= niso; i++)); do
+	for ((k = 0; k < 3; k++)); do
+		w=${order[$(((i + k) % 3))]}
+		sleep 0.2
+		one_run "$w" "iso-$i" iso || fail "$w isolated run failed at round $i"
+	done
+done
+for ((l = 1; l <= loops; l++)); do
+	for ((k = 0; k < 3; k++)); do
+		w=${order[$(((l + k) % 3))]}
+		one_loop "$w" "$l" || fail "$w loop $l failed"
 	done
 done
 
-# median FILE COLUMN: the median of a column (1: wall us, 2: maxrss KiB).
+# median: of the numbers on stdin
 median() {
-	sort -n -k"$2","$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END {
-		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+	sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
-maxcol() {
-	awk -v c="$2" '$c > m { m = $c } END { print m }' "$1"
+col() { awk -v c="$2" '{ print $c }' "$1"; }
+# per-round sums of the three create/start/delete lines
+csd_sum() { awk '{ s += $1 } NR % 3 == 0 { print s; s = 0 }' "$1"; }
+# paired ratios: line i of A over line i of B
+ratios() { paste <(cat "$1") <(cat "$2") | awk '$2 > 0 { printf "%.4f\n", $1 / $2 }'; }
+
+col "$work/strait.run" 1 >"$work/s.run" && col "$work/runc.run" 1 >"$work/r.run" && col "$work/floor.run" 1 >"$work/f.run"
+csd_sum "$work/strait.csd" >"$work/s.csd" && csd_sum "$work/runc.csd" >"$work/r.csd"
+col "$work/floor.csd" 1 >"$work/f.csd"
+ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
+row() { # row LABEL S R F  (files of microseconds; F paired with S and R)
+	local s r f
+	s=$(median <"$2") r=$(median <"$3") f=$(median <"$4")
+	printf '%-22s %9s %9s %9s %12s %12s\n' "$1" "$(ms "$s")" "$(ms "$r")" "$(ms "$f")" \
+		"$(ratios "$2" "$4" | median | xargs printf '%.2f')x" "$(ratios "$3" "$2" | median | xargs printf '%.2f')x"
 }
 
-s_us=$(median "$work/strait.txt" 1) r_us=$(median "$work/runc.txt" 1) f_us=$(median "$work/floor.txt" 1)
 echo
-echo "$n runs of /bin/true each, alternating (kernel $(uname -r), $(nproc) CPUs)"
-printf '%-8s %12s %16s %14s\n' "" "median ms" "median RSS KiB" "max RSS KiB"
-for w in strait runc floor; do
-	awk -v w="$w" -v us="$(median "$work/$w.txt" 1)" -v rss="$(median "$work/$w.txt" 2)" \
-		-v max="$(maxcol "$work/$w.txt" 2)" 'BEGIN { printf "%-8s %12.2f %16d %14d\n", w, us / 1000, rss, max }'
-done
-awk -v s="$s_us" -v r="$r_us" -v f="$f_us" 'BEGIN {
-	printf "runc/strait  %.2fx (strait is that much faster than runc)\n", r / s
-	printf "strait/floor %.2fx (strait costs that much more than the floor)\n", s / f }'
+echo "kernel $(uname -r), $(nproc) CPUs; $n rounds of run, $ncsd of create+start+delete, $loops loops of 100, $niso isolated runs"
+printf '%-22s %9s %9s %9s %12s %12s\n' "median ms" strait runc floor strait/floor runc/strait
+row "run /bin/true" "$work/s.run" "$work/r.run" "$work/f.run"
+row "create+start+delete" "$work/s.csd" "$work/r.csd" "$work/f.csd"
+row "100 in a row" "$work/strait.loop" "$work/runc.loop" "$work/floor.loop"
+for w in strait runc floor; do col "$work/$w.iso" 1 >"$work/$w.iso1"; done
+row "run, isolated" "$work/strait.iso1" "$work/runc.iso1" "$work/floor.iso1"
+peak() { cat "$work/$1".run "$work/$1".csd "$work/$1".iso 2>/dev/null | awk '$2 > m { m = $2 } END { print m }'; }
+printf '%-22s %9s %9s %9s   (KiB, the largest of any process)\n' "peak RSS" "$(peak strait)" "$(peak runc)" "$(peak floor)"
+echo "ratios are medians of per-round ratios (the 100-loop: per loop)"

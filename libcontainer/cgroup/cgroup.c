@@ -2,11 +2,16 @@
  * and removing exactly the directories we made, moving and listing pids, freezing and
  * the state-file string. Hierarchy discovery and control-file helpers are in hier.c;
  * resource writes and statistics in v1.c and v2.c behind struct cgroup_ops. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include "internal.h"
 #include "log.h"
+#include "macro.h"
 
 /* Parent of every container cgroup when linux.cgroupsPath is absent. */
 #define DEFAULT_PARENT "/strait"
@@ -331,6 +336,55 @@ cgroup_add_pid(struct cgroup_mgr *m, pid_t pid, struct lc_err *err)
 			return r;
 	}
 	return 0;
+}
+
+void
+cgroup_self_attach_close(struct cgroup_self_attach *a)
+{
+	for (size_t i = 0; i < a->n_tasks; i++)
+		closep(&a->tasks[i]);
+	a->n_tasks = 0;
+	closep(&a->v2_dirfd);
+}
+
+int
+cgroup_self_attach_open(struct cgroup_mgr *m, struct cgroup_self_attach *ret, struct lc_err *err)
+{
+	*ret = (struct cgroup_self_attach){ .v2_dirfd = -1 };
+	for (size_t i = 0; i < m->n_h; i++) {
+		const struct cg_hier *h = &m->h[i];
+		_cleanup_free_ char *p = NULL;
+		if (h->unified) {
+			ret->v2_dirfd = open(h->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+			if (ret->v2_dirfd < 0)
+				goto fail;
+			continue;
+		}
+		if (ret->n_tasks == ARRAY_SIZE(ret->tasks) || asprintf(&p, "%s/tasks", h->dir) < 0) {
+			errno = ENOMEM;
+			goto fail;
+		}
+		int fd = open(p, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0)
+			goto fail;
+		ret->tasks[ret->n_tasks++] = fd;
+	}
+	return 0;
+fail:;
+	int e = errno;
+	cgroup_self_attach_close(ret);
+	return lc_err_set(err, e, "cgroup: open %s", cgroup_path(m));
+}
+
+int
+cgroup_self_attach(struct cgroup_self_attach *a, struct lc_err *err)
+{
+	int r = 0;
+	for (size_t i = 0; i < a->n_tasks && !r; i++)
+		if (write(a->tasks[i], "0", 1) != 1)
+			r = lc_err_set(err, errno, "cgroup: join the container's cgroup");
+	cgroup_self_attach_close(a);
+	return r;
 }
 
 /* The --cgroup entry that applies to hierarchy h: its own controller's, else the one

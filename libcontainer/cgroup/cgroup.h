@@ -103,6 +103,22 @@ int cgroup_create(const char *root, const struct lc_spec *s, const char *id, boo
 int cgroup_apply(struct cgroup_mgr *m, const struct spec_resources *r, struct lc_err *err);
 /* Moves pid into the container's cgroup in every hierarchy (cgroup.procs). */
 int cgroup_add_pid(struct cgroup_mgr *m, pid_t pid, struct lc_err *err);
+/* A new process joins the container's cgroups by itself: the runtime opens, before the
+ * clone, each v1 hierarchy's "tasks" file and the cgroup2 directory; the clone goes
+ * into the cgroup2 one (CLONE_INTO_CGROUP) and the new process writes "0" (itself) to
+ * each tasks file. Neither takes the global threadgroup lock that a write of a pid to
+ * cgroup.procs takes, whose first use after a quiet while waits for an RCU grace
+ * period (about 10 ms on this kind of host, per create). */
+struct cgroup_self_attach {
+	int tasks[16];
+	size_t n_tasks;
+	int v2_dirfd; /* for clone3's cgroup, or -1 */
+};
+int cgroup_self_attach_open(struct cgroup_mgr *m, struct cgroup_self_attach *ret,
+			    struct lc_err *err);
+/* In the new process (single-threaded): joins every v1 hierarchy, closes the fds. */
+int cgroup_self_attach(struct cgroup_self_attach *a, struct lc_err *err);
+void cgroup_self_attach_close(struct cgroup_self_attach *a);
 /* exec --cgroup: moves pid into a sub-cgroup of the container's cgroup. Each entry is
  * "CONTROLLER:PATH" (v1: that hierarchy; on v2 the controller is ignored) or "PATH"
  * (every hierarchy without an entry of its own); PATH is relative to the container's

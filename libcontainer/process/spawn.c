@@ -23,13 +23,14 @@
 
 /* clone3; *ret_pidfd gets a pidfd of the child (CLONE_PIDFD), -1 in the child. */
 static pid_t
-clone_child(unsigned long flags, int *ret_pidfd)
+clone_child(unsigned long flags, int cgroup_fd, int *ret_pidfd)
 {
 	/* With CLONE_PARENT the exit signal must be 0: the child inherits ours. */
 	struct clone_args args = {
-		.flags = flags | CLONE_PIDFD,
+		.flags = flags | CLONE_PIDFD | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
 		.pidfd = (uint64_t)(uintptr_t)ret_pidfd,
 		.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD,
+		.cgroup = cgroup_fd >= 0 ? (uint64_t)cgroup_fd : 0,
 	};
 	*ret_pidfd = -1;
 	/* clone3 without a stack behaves like fork: the child continues on a copy of
@@ -52,7 +53,7 @@ intermediate(struct container_ctx *ctx, int fd)
 		_exit(1);
 	}
 	int pidfd;
-	pid_t pid = clone_child(CLONE_PARENT, &pidfd);
+	pid_t pid = clone_child(CLONE_PARENT, -1, &pidfd);
 	if (pid == 0) {
 		ctx->ns_joined = true;
 		init_container(ctx, fd);
@@ -102,7 +103,8 @@ has_runtime_hooks(const struct lc_spec *s)
 
 /* Runtime half of the handshake, after clone. */
 static int
-drive_child(struct container_ctx *ctx, pid_t pid, int fd, int *ret_master, struct lc_err *err)
+drive_child(struct container_ctx *ctx, pid_t pid, int fd, bool self_attached, int *ret_master,
+	    struct lc_err *err)
 {
 	const struct lc_spec *s = ctx->spec;
 	int r;
@@ -112,8 +114,9 @@ drive_child(struct container_ctx *ctx, pid_t pid, int fd, int *ret_master, struc
 		if (r < 0)
 			return r;
 	}
-	/* The process joins its cgroup before it runs anything of the user's. */
-	if (ctx->cgroup) {
+	/* The process joins its cgroup before it runs anything of the user's: by itself
+	 * (cgroup_self_attach) or here. */
+	if (ctx->cgroup && !self_attached) {
 		r = ctx->exec_cgroups ? cgroup_add_pid_sub(ctx->cgroup, ctx->exec_cgroups, pid, err)
 				      : cgroup_add_pid(ctx->cgroup, pid, err);
 		if (r < 0)
@@ -126,8 +129,13 @@ drive_child(struct container_ctx *ctx, pid_t pid, int fd, int *ret_master, struc
 	/* GO carries the pid as the runtime sees it, for the hooks' state. */
 	ctx->st->pid = pid;
 	r = sync_send_code(fd, SYNC_GO, pid);
-	if (r < 0)
+	if (r < 0) {
+		/* The process may have failed already (joining its cgroup): its error is
+		 * still in the socket. */
+		if (sync_expect(fd, SYNC_READY, err) < 0)
+			return -EIO;
 		return lc_err_set(err, r, "sync with container process");
+	}
 	if (has_runtime_hooks(s)) {
 		_cleanup_free_ char *state = state_oci_json(ctx->st, ST_CREATING, false);
 		if (!state)
@@ -173,15 +181,32 @@ spawn_container(struct container_ctx *ctx, struct spawn_result *ret, struct lc_e
 		return r;
 	}
 	bool mid = ns_needs_intermediate(ctx->spec);
+	/* Not through an intermediate (its clone is not ours) nor into sub-cgroups. */
+	struct cgroup_self_attach self = { .v2_dirfd = -1 };
+	bool self_attached = ctx->cgroup && !mid && !ctx->exec_cgroups;
+	if (self_attached && (r = cgroup_self_attach_open(ctx->cgroup, &self, err)) < 0) {
+		ns_runtime_restore(&saved);
+		close(sp[0]);
+		close(sp[1]);
+		return r;
+	}
 	int pidfd;
-	pid_t pid = clone_child(ns_clone_flags(ctx->spec), &pidfd);
+	pid_t pid = clone_child(ns_clone_flags(ctx->spec), self.v2_dirfd, &pidfd);
 	if (pid == 0) {
 		close(sp[0]);
 		if (mid)
 			intermediate(ctx, sp[1]);
+		if (self_attached) {
+			struct lc_err aerr = { 0 };
+			if (cgroup_self_attach(&self, &aerr) < 0) {
+				sync_send_error(sp[1], &aerr);
+				_exit(1);
+			}
+		}
 		init_container(ctx, sp[1]);
 	}
 	int clone_errno = errno;
+	cgroup_self_attach_close(&self);
 	ns_runtime_restore(&saved);
 	close(sp[1]);
 	if (pid < 0) {
@@ -197,7 +222,7 @@ spawn_container(struct container_ctx *ctx, struct spawn_result *ret, struct lc_e
 		}
 	}
 	ret->pty_master = -1;
-	r = drive_child(ctx, pid, sp[0], &ret->pty_master, err);
+	r = drive_child(ctx, pid, sp[0], self_attached, &ret->pty_master, err);
 	if (r < 0) {
 		kill_and_reap(pid, pidfd);
 		closep(&pidfd);
