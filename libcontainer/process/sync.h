@@ -4,8 +4,8 @@
  *   runtime                                  container process
  *   (user ns joined by path: an intermediate process joins the namespaces, clones the
  *    container process with CLONE_PARENT, sends PID <pid>, and exits)
- *   clone3 --------------------------------> (wait)
- *   uid/gid maps, cgroup.procs
+ *   clone3 (into the cgroup2 dir) ---------> joins its v1 cgroups itself, (wait)
+ *   uid/gid maps (cgroup.procs only for an intermediate's clone or exec --cgroup)
  *   GO ------------------------------------> setns, hostname, lo, rootfs_prepare
  *          <-------------------------------- HOOKS       (only with prestart/createRuntime hooks)
  *   run prestart, createRuntime
