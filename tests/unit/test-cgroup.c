@@ -708,6 +708,7 @@ test_v2(void)
 	is_int(st.cpu_throttled_ns, 6000, "throttled_usec -> ns");
 	is_int(st.cpu_periods, 9, "nr_periods");
 	is_int(st.cpu_throttled_periods, 4, "nr_throttled");
+	cgroup_stats_free(&st);
 
 	char *ser = NULL;
 	cgroup_serialize(m, &ser);
@@ -868,6 +869,8 @@ test_real(void)
 	is_int(st.pids_current, 1, "real pids.current");
 	is_int(st.pids_limit, 16, "real pids limit");
 	ok(st.mem.limit == (memsw ? 256u << 20 : 64u << 20), "real memory limit in stats");
+	ok(st.n_mem_raw > 0 && st.cpu_percpu.n > 0, "real memory.stat and per-cpu usage");
+	cgroup_stats_free(&st);
 
 	/* destroy only rmdirs: with the child alive it must fail with EBUSY. */
 	r = cgroup_destroy(m, &err);
