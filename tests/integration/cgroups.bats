@@ -313,3 +313,35 @@ real_block_dev() {
 		assert_eq "$(jq -r .linux.cgroup.rdma <<<"$output")" false
 	fi
 }
+
+@test "the process joins its cgroups itself: no pid is written to cgroup.procs by run or exec" {
+	strait_only "runc writes the pid to cgroup.procs from the runtime"
+	command -v strace >/dev/null || skip "needs strace"
+	requires cgroup_v1
+	# A pid written to cgroup.procs waits for an RCU grace period (about 10 ms on this
+	# kind of host); the process moves itself instead ("0" to each v1 tasks file,
+	# CLONE_INTO_CGROUP for cgroup2). Traced: writes and clones of run, then of exec.
+	local tr=$BATS_TEST_TMPDIR/trace
+	set_args /bin/true
+	STRAIT_TEST_MARK=$MARK timeout 20 strace -f -qq -e trace=write,clone3 -e signal=none \
+		-o "$tr" "$RUNTIME" --root "$ROOT" run --bundle "$BUNDLE" "$CID" \
+		</dev/null >"$tr.out" 2>&1 3>&- || fail "run under strace failed: $(cat "$tr.out")"
+	set_args /bin/probe sleep
+	run_detached_ok
+	wait_status "$CID" running
+	# seen from the host, every hierarchy holds the container's process
+	local pid
+	pid=$(state_field "$CID" pid)
+	assert_eq "$(grep -c ":/strait-test/$CID\$" "/proc/$pid/cgroup")" "$(grep -c '' "/proc/$pid/cgroup")"
+	STRAIT_TEST_MARK=$MARK timeout 20 strace -f -qq -e trace=write,clone3 -e signal=none \
+		-o "$tr.exec" "$RUNTIME" --root "$ROOT" exec "$CID" /bin/true </dev/null >/dev/null 2>&1 3>&- ||
+		fail "exec under strace failed"
+	local f v1
+	v1=$(ls -d /sys/fs/cgroup/*/strait-test/"$CID" | grep -vc /unified/)
+	for f in "$tr" "$tr.exec"; do
+		grep -q 'CLONE_INTO_CGROUP' "$f" || fail "no CLONE_INTO_CGROUP: $(cat "$f")"
+		[ "$(grep -c 'write([0-9]*, "0", 1) *= 1' "$f")" -ge "$v1" ] ||
+			fail "fewer self-joins than the $v1 v1 hierarchies: $(grep write "$f")"
+		! grep -qE 'write\([0-9]+, "[1-9][0-9]*", [0-9]+\)' "$f" || fail "a pid written: $(grep write "$f")"
+	done
+}
