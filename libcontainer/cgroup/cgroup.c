@@ -338,55 +338,6 @@ cgroup_add_pid(struct cgroup_mgr *m, pid_t pid, struct lc_err *err)
 	return 0;
 }
 
-void
-cgroup_self_attach_close(struct cgroup_self_attach *a)
-{
-	for (size_t i = 0; i < a->n_tasks; i++)
-		closep(&a->tasks[i]);
-	a->n_tasks = 0;
-	closep(&a->v2_dirfd);
-}
-
-int
-cgroup_self_attach_open(struct cgroup_mgr *m, struct cgroup_self_attach *ret, struct lc_err *err)
-{
-	*ret = (struct cgroup_self_attach){ .v2_dirfd = -1 };
-	for (size_t i = 0; i < m->n_h; i++) {
-		const struct cg_hier *h = &m->h[i];
-		_cleanup_free_ char *p = NULL;
-		if (h->unified) {
-			ret->v2_dirfd = open(h->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-			if (ret->v2_dirfd < 0)
-				goto fail;
-			continue;
-		}
-		if (ret->n_tasks == ARRAY_SIZE(ret->tasks) || asprintf(&p, "%s/tasks", h->dir) < 0) {
-			errno = ENOMEM;
-			goto fail;
-		}
-		int fd = open(p, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-		if (fd < 0)
-			goto fail;
-		ret->tasks[ret->n_tasks++] = fd;
-	}
-	return 0;
-fail:;
-	int e = errno;
-	cgroup_self_attach_close(ret);
-	return lc_err_set(err, e, "cgroup: open %s", cgroup_path(m));
-}
-
-int
-cgroup_self_attach(struct cgroup_self_attach *a, struct lc_err *err)
-{
-	int r = 0;
-	for (size_t i = 0; i < a->n_tasks && !r; i++)
-		if (write(a->tasks[i], "0", 1) != 1)
-			r = lc_err_set(err, errno, "cgroup: join the container's cgroup");
-	cgroup_self_attach_close(a);
-	return r;
-}
-
 /* The --cgroup entry that applies to hierarchy h: its own controller's, else the one
  * without a controller, else NULL. */
 static const char *
@@ -408,32 +359,102 @@ sub_for(const struct cg_hier *h, char *const *subs, bool v2)
 	return any;
 }
 
-int
-cgroup_add_pid_sub(struct cgroup_mgr *m, char *const *subs, pid_t pid, struct lc_err *err)
+static int
+check_subs(char *const *subs, struct lc_err *err)
 {
-	char buf[32];
-	snprintf(buf, sizeof(buf), "%d", (int)pid);
-	for (char *const *s = subs; *s; s++) {
+	for (char *const *s = subs; s && *s; s++) {
 		const char *path = strchr(*s, ':') ? strchr(*s, ':') + 1 : *s;
 		if (!*path || path[0] == '/' || strstr(path, "..") || strstr(path, "//"))
 			return lc_err_setx(err, EINVAL, "exec: --cgroup \"%s\": expected "
 					   "[CONTROLLER:]PATH, PATH relative to the container's cgroup",
 					   *s);
 	}
+	return 0;
+}
+
+/* The directory a process joins in hierarchy i: the container's, or the --cgroup
+ * sub-cgroup of it that applies (which must exist). */
+static int
+join_dir(struct cgroup_mgr *m, size_t i, char *const *subs, char **ret, struct lc_err *err)
+{
+	const struct cg_hier *h = &m->h[i];
+	const char *sub = subs ? sub_for(h, subs, m->ops->version == 2) : NULL;
+	struct stat st;
+
+	if (asprintf(ret, sub ? "%s/%s" : "%s", h->dir, sub) < 0)
+		return lc_err_set(err, ENOMEM, "cgroup");
+	if (sub && (stat(*ret, &st) < 0 || !S_ISDIR(st.st_mode)))
+		return lc_err_setx(err, ENOENT, "exec: --cgroup: %s does not exist", *ret);
+	return 0;
+}
+
+int
+cgroup_add_pid_sub(struct cgroup_mgr *m, char *const *subs, pid_t pid, struct lc_err *err)
+{
+	char buf[32];
+	int r = check_subs(subs, err);
+	if (r < 0)
+		return r;
+	snprintf(buf, sizeof(buf), "%d", (int)pid);
 	for (size_t i = 0; i < m->n_h; i++) {
-		const struct cg_hier *h = &m->h[i];
-		const char *sub = sub_for(h, subs, m->ops->version == 2);
 		_cleanup_free_ char *dir = NULL;
-		if (sub && asprintf(&dir, "%s/%s", h->dir, sub) < 0)
-			return lc_err_set(err, ENOMEM, "cgroup");
-		struct stat st;
-		if (dir && (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)))
-			return lc_err_setx(err, ENOENT, "exec: --cgroup: %s does not exist", dir);
-		int r = cgroup_write(h, dir ? dir : h->dir, "cgroup.procs", buf, err);
-		if (r < 0)
+		if ((r = join_dir(m, i, subs, &dir, err)) < 0 ||
+		    (r = cgroup_write(&m->h[i], dir, "cgroup.procs", buf, err)) < 0)
 			return r;
 	}
 	return 0;
+}
+
+void
+cgroup_self_attach_close(struct cgroup_self_attach *a)
+{
+	for (size_t i = 0; i < a->n_tasks; i++)
+		closep(&a->tasks[i]);
+	a->n_tasks = 0;
+	closep(&a->v2_dirfd);
+}
+
+int
+cgroup_self_attach_open(struct cgroup_mgr *m, char *const *subs, struct cgroup_self_attach *ret,
+			struct lc_err *err)
+{
+	int r = check_subs(subs, err);
+
+	*ret = (struct cgroup_self_attach){ .v2_dirfd = -1 };
+	for (size_t i = 0; i < m->n_h && r >= 0; i++) {
+		_cleanup_free_ char *dir = NULL, *p = NULL;
+		if ((r = join_dir(m, i, subs, &dir, err)) < 0)
+			break;
+		if (m->h[i].unified) {
+			ret->v2_dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+			if (ret->v2_dirfd < 0)
+				r = lc_err_set(err, errno, "cgroup: open %s", dir);
+			continue;
+		}
+		if (ret->n_tasks == ARRAY_SIZE(ret->tasks) || asprintf(&p, "%s/tasks", dir) < 0) {
+			r = lc_err_set(err, ENOMEM, "cgroup: %s", dir);
+			break;
+		}
+		int fd = open(p, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0)
+			r = lc_err_set(err, errno, "cgroup: open %s", p);
+		else
+			ret->tasks[ret->n_tasks++] = fd;
+	}
+	if (r < 0)
+		cgroup_self_attach_close(ret);
+	return r < 0 ? r : 0;
+}
+
+int
+cgroup_self_attach(struct cgroup_self_attach *a, struct lc_err *err)
+{
+	int r = 0;
+	for (size_t i = 0; i < a->n_tasks && !r; i++)
+		if (write(a->tasks[i], "0", 1) != 1)
+			r = lc_err_set(err, errno, "cgroup: join the container's cgroup");
+	cgroup_self_attach_close(a);
+	return r;
 }
 
 /* ---- processes and freezing ---- */

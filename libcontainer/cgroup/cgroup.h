@@ -114,8 +114,9 @@ struct cgroup_self_attach {
 	size_t n_tasks;
 	int v2_dirfd; /* for clone3's cgroup, or -1 */
 };
-int cgroup_self_attach_open(struct cgroup_mgr *m, struct cgroup_self_attach *ret,
-			    struct lc_err *err);
+/* subs: exec --cgroup entries (as for cgroup_add_pid_sub), or NULL. */
+int cgroup_self_attach_open(struct cgroup_mgr *m, char *const *subs,
+			    struct cgroup_self_attach *ret, struct lc_err *err);
 /* In the new process (single-threaded): joins every v1 hierarchy, closes the fds. */
 int cgroup_self_attach(struct cgroup_self_attach *a, struct lc_err *err);
 void cgroup_self_attach_close(struct cgroup_self_attach *a);

@@ -181,10 +181,11 @@ spawn_container(struct container_ctx *ctx, struct spawn_result *ret, struct lc_e
 		return r;
 	}
 	bool mid = ns_needs_intermediate(ctx->spec);
-	/* Not through an intermediate (its clone is not ours) nor into sub-cgroups. */
+	/* Not through an intermediate: its clone is not ours. */
 	struct cgroup_self_attach self = { .v2_dirfd = -1 };
-	bool self_attached = ctx->cgroup && !mid && !ctx->exec_cgroups;
-	if (self_attached && (r = cgroup_self_attach_open(ctx->cgroup, &self, err)) < 0) {
+	bool self_attached = ctx->cgroup && !mid;
+	if (self_attached &&
+	    (r = cgroup_self_attach_open(ctx->cgroup, ctx->exec_cgroups, &self, err)) < 0) {
 		ns_runtime_restore(&saved);
 		close(sp[0]);
 		close(sp[1]);
