@@ -97,6 +97,7 @@ int cgroup_read_u64(const char *dir, const char *file, uint64_t *ret);
 int cgroup_read_key(const char *dir, const char *file, const char *key, uint64_t *ret);
 /* stats.c: readers for `events`; a missing file reads as empty (0 returned), -ENOMEM
  * is the only error. */
+int cgroup_u64s_push(struct cgroup_u64s *l, uint64_t v);
 int cgroup_read_u64s(const char *dir, const char *file, struct cgroup_u64s *ret);
 /* "0-3,8" -> 0 1 2 3 8 */
 int cgroup_read_cpu_list(const char *dir, const char *file, struct cgroup_u64s *ret);

@@ -10,8 +10,8 @@
 #include "internal.h"
 #include "macro.h"
 
-static int
-u64s_push(struct cgroup_u64s *l, uint64_t v)
+int
+cgroup_u64s_push(struct cgroup_u64s *l, uint64_t v)
 {
 	uint64_t *n = reallocarray(l->v, l->n + 1, sizeof(*n));
 	if (!n)
@@ -29,7 +29,7 @@ cgroup_read_u64s(const char *dir, const char *file, struct cgroup_u64s *ret)
 		return 0;
 	for (char *save = NULL, *t = strtok_r(s, " \n", &save); t; t = strtok_r(NULL, " \n", &save)) {
 		uint64_t v;
-		if (cgroup_parse_u64(t, &v) == 0 && u64s_push(ret, v) < 0)
+		if (cgroup_parse_u64(t, &v) == 0 && cgroup_u64s_push(ret, v) < 0)
 			return -ENOMEM;
 	}
 	return 0;
@@ -49,7 +49,7 @@ cgroup_read_cpu_list(const char *dir, const char *file, struct cgroup_u64s *ret)
 		if (*end || hi < lo || hi - lo > 65535)
 			continue;
 		for (uint64_t c = lo; c <= hi; c++)
-			if (u64s_push(ret, c) < 0)
+			if (cgroup_u64s_push(ret, c) < 0)
 				return -ENOMEM;
 	}
 	return 0;

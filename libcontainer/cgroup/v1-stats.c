@@ -48,17 +48,9 @@ percpu_split(const char *dir, struct cgroup_stats *s)
 		unsigned long long cpu, user, sys;
 		if (sscanf(l, "%llu %llu %llu", &cpu, &user, &sys) != 3)
 			continue;
-		struct cgroup_u64s *k = &s->cpu_percpu_kernel, *u = &s->cpu_percpu_user;
-		uint64_t *nk = reallocarray(k->v, k->n + 1, sizeof(*nk));
-		if (nk)
-			k->v = nk;
-		uint64_t *nu = reallocarray(u->v, u->n + 1, sizeof(*nu));
-		if (nu)
-			u->v = nu;
-		if (!nk || !nu)
+		if (cgroup_u64s_push(&s->cpu_percpu_kernel, sys) < 0 ||
+		    cgroup_u64s_push(&s->cpu_percpu_user, user) < 0)
 			return -ENOMEM;
-		k->v[k->n++] = sys;
-		u->v[u->n++] = user;
 	}
 	return 0;
 }
