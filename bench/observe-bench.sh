@@ -1,5 +1,6 @@
 #!/bin/bash
-# Observe-mode benchmark: what the logging twin costs per syscall, inside a container.
+# Observe-mode and deny-and-record benchmark: what the logging twin and the recording
+# twin cost per syscall, inside a container.
 # A base profile (deny by default with EPERM) allows what a static binary needs plus
 # getppid, and denies getpgid. bench/observe/obsloop.c (static) times N raw calls of
 # one of them, in four settings:
@@ -9,10 +10,14 @@
 #              records (getpgid is notified, recorded, and let through)
 #   log-agent  create/start with `--seccomp-mode=log --seccomp-recorder S` and the
 #              recorder agent (`strait seccomp recorder`) in its own process
-# Expected: getppid costs the same enforced and logged (the twin keeps the base's
-# ALLOW rules, the kernel answers); a recorded getpgid costs one round trip to the
-# recorder. Every run is checked: enforce denies each getpgid, log denies none, and
-# the evidence counts exactly the calls made (lossless). Figures are medians over all
+#   record-run    `run --seccomp-denials=record --seccomp-evidence F`: enforced, and
+#              each denial recorded by strait's run process (getpgid is notified,
+#              recorded and answered EPERM)
+#   record-agent  create/start with `--seccomp-denials=record --seccomp-recorder S`
+# Expected: getppid costs the same in every mode (the twins keep the base's ALLOW
+# rules, the kernel answers); a recorded getpgid costs one round trip to the
+# recorder. Every run is checked: enforce and record deny each getpgid with EPERM,
+# log denies none, and the evidence counts exactly the calls made (lossless). Figures are medians over all
 # rounds of all repetitions; variants are interleaved so that machine drift hits them
 # alike. Root only. Nothing is left behind.
 #
@@ -142,8 +147,15 @@ one() {
 		out=$(cd "$work/bundle" && rt run --seccomp-mode=log --seccomp-evidence "$ev" "$ID" \
 			2>"$work/err") || die "$v run failed: $(cat "$work/err")"
 		;;
-	log-agent)
-		rt create --bundle "$work/bundle" --seccomp-mode=log --seccomp-recorder "$work/rec.sock" \
+	record-run)
+		ev=$work/evidence/$ID.run.json
+		out=$(cd "$work/bundle" && rt run --seccomp-denials=record --seccomp-evidence "$ev" \
+			"$ID" 2>"$work/err") || die "$v run failed: $(cat "$work/err")"
+		;;
+	log-agent | record-agent)
+		local mode=--seccomp-mode=log
+		[ "$v" = record-agent ] && mode=--seccomp-denials=record
+		rt create --bundle "$work/bundle" "$mode" --seccomp-recorder "$work/rec.sock" \
 			"$ID" >"$work/out" 2>"$work/err" || die "$v create failed: $(cat "$work/err")"
 		rt start "$ID" 2>"$work/err" || die "$v start failed: $(cat "$work/err")"
 		for _ in $(seq 1 6000); do
@@ -165,9 +177,9 @@ one() {
 	last=$(tail -n 1 <<<"$out")
 	[[ $last =~ ^calls=([0-9]+)\ failed=([0-9]+) ]] || die "$v $sc: unexpected output: $out"
 	total=${BASH_REMATCH[1]} failed=${BASH_REMATCH[2]}
-	if [ "$v" = enforce ] && [ "$sc" = getpgid ]; then
+	if [[ $v == enforce || $v == record-* ]] && [ "$sc" = getpgid ]; then
 		[ "$last" = "calls=$total failed=$total errno=1" ] ||
-			die "enforce: getpgid was not denied with EPERM: $last"
+			die "$v: getpgid was not denied with EPERM: $last"
 	else
 		[ "$failed" = 0 ] || die "$v $sc: $failed calls failed: $last"
 	fi
@@ -202,14 +214,14 @@ for _ in $(seq 1 200); do
 done
 [ -S "$work/rec.sock" ] || die "the recorder did not start"
 
-variants="none enforce log-run log-agent"
+variants="none enforce record-run record-agent log-run log-agent"
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "observe-bench: $repeats repetitions x $rounds rounds; $calls calls per round, $rec_calls recorded" >&2
 for r in $(seq 1 "$repeats"); do
 	for sc in getppid getpgid; do
 		for v in $variants; do
 			n=$calls
-			[ "$sc" = getpgid ] && [[ $v == log-* ]] && n=$rec_calls
+			[ "$sc" = getpgid ] && [[ $v == log-* || $v == record-* ]] && n=$rec_calls
 			one "$v" "$sc" "$n"
 		done
 	done
@@ -230,27 +242,25 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 {
 	echo "### Per-syscall cost inside the container (ns per call: median of $((repeats * rounds)) rounds, fastest round in brackets)"
 	echo
-	echo "| syscall | the base profile | none | enforce | log-run | log-agent | log-run − enforce | log-agent − enforce |"
-	echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-	for sc in getppid getpgid; do
-		if [ $sc = getppid ]; then
-			what="ALLOW"
-		else
-			what="ERRNO(EPERM): denied by enforce, recorded by log"
-		fi
-		printf '| %s | %s | %s (%s) | %s (%s) | %s (%s) | %s (%s) | %s (%s) | %s (%s) |\n' "$sc" "$what" \
-			"${ns[none.$sc]}" "${low[none.$sc]}" "${ns[enforce.$sc]}" "${low[enforce.$sc]}" \
-			"${ns[log-run.$sc]}" "${low[log-run.$sc]}" "${ns[log-agent.$sc]}" "${low[log-agent.$sc]}" \
-			"$(sub "${ns[log-run.$sc]}" "${ns[enforce.$sc]}")" \
-			"$(sub "${low[log-run.$sc]}" "${low[enforce.$sc]}")" \
-			"$(sub "${ns[log-agent.$sc]}" "${ns[enforce.$sc]}")" \
-			"$(sub "${low[log-agent.$sc]}" "${low[enforce.$sc]}")"
+	echo "getppid is allowed by the base profile; getpgid is denied by it (ERRNO(EPERM)): enforce and"
+	echo "record deny it, log lets it through. The − enforce columns are the medians' differences."
+	echo
+	echo "| mode | getppid (allowed) | getpgid (denied) | getppid − enforce | getpgid − enforce |"
+	echo "| --- | ---: | ---: | ---: | ---: |"
+	for v in $variants; do
+		printf '| %s | %s (%s) | %s (%s) | %s | %s |\n' "$v" \
+			"${ns[$v.getppid]}" "${low[$v.getppid]}" "${ns[$v.getpgid]}" "${low[$v.getpgid]}" \
+			"$(sub "${ns[$v.getppid]}" "${ns[enforce.getppid]}")" \
+			"$(sub "${ns[$v.getpgid]}" "${ns[enforce.getpgid]}")"
 	done
 	echo
+	echo "A denial recorded: $(rate "${ns[record-run.getpgid]}") calls/s by \`run\` itself,"
+	echo "$(rate "${ns[record-agent.getpgid]}") calls/s by the agent."
 	echo "A recorded syscall: $(rate "${ns[log-run.getpgid]}") calls/s recorded by \`run\` itself,"
 	echo "$(rate "${ns[log-agent.getpgid]}") calls/s by the agent. Every log-mode run's evidence counted"
-	echo "exactly the getpgid calls made ($rec_calls x $rounds per run) and nothing else; every"
-	echo "enforced getpgid failed with EPERM, no logged one did."
+	echo "exactly the getpgid calls made ($rec_calls x $rounds per run) and nothing else, and so"
+	echo "did every record-mode run's; every enforced or recorded getpgid failed with EPERM, no"
+	echo "logged one did."
 	echo
 	echo "Machine: $cpu, $(nproc) CPUs, kernel $(uname -r), load average $load_start at the start"
 	echo "and $(cut -d' ' -f1-3 /proc/loadavg) at the end; $("$STRAIT" --version | tr '\n' ' ')."

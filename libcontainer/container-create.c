@@ -161,16 +161,27 @@ static int
 prepare_observe(const struct lc_global *g, const struct lc_create_opts *o, enum create_mode mode,
 		struct create_job *j, struct lc_err *err)
 {
+	const char *agent = o->seccomp_recorder ? o->seccomp_recorder : g->config.seccomp_recorder;
+
 	j->ctx.observe = true;
+	j->ctx.record = j->seccomp.record;
+	j->ctx.seccomp_base = j->seccomp.base;
 	if (o->seccomp_evidence) {
 		if (mode != RUN_FOREGROUND)
 			return lc_err_setx(err, EINVAL, "--seccomp-evidence needs a foreground run");
 		j->evidence_path = o->seccomp_evidence;
+		j->serve_self = true;
 		return 0;
 	}
-	const char *agent = o->seccomp_recorder ? o->seccomp_recorder : g->config.seccomp_recorder;
+	/* Recording denials: a foreground run serves them itself unless an agent is set. */
+	if (j->seccomp.record && mode == RUN_FOREGROUND && !agent[0]) {
+		j->serve_self = true;
+		return 0;
+	}
 	if (!agent[0])
-		return lc_err_setx(err, EINVAL, "seccomp log mode needs a recorder: --seccomp-evidence FILE (run in the foreground), --seccomp-recorder SOCKET or seccomp-recorder in strait.conf");
+		return lc_err_setx(err, EINVAL, "%s needs a recorder: --seccomp-evidence FILE (run in the foreground), --seccomp-recorder SOCKET or seccomp-recorder in strait.conf",
+				   j->seccomp.record ? "seccomp-denials=record" : "seccomp log mode");
+	j->recorder_path = agent;
 	j->ctx.recorder_fd = unix_connect(agent, "seccomp recorder", err);
 	return j->ctx.recorder_fd < 0 ? j->ctx.recorder_fd : 0;
 }
@@ -186,6 +197,17 @@ prepare_seccomp(const struct lc_global *g, const struct lc_create_opts *o, enum 
 	enum lc_seccomp_mode want = seccomp_wanted_mode(j->spec, &g->config, o->seccomp_mode, err, &r);
 	if (r < 0)
 		return r;
+	/* The operator's choice alone (flag, else strait.conf): no annotation turns the
+	 * recording of denials on or off. */
+	bool record = g->config.seccomp_denials_record;
+	if (o->seccomp_denials) {
+		if (strcmp(o->seccomp_denials, "record") && strcmp(o->seccomp_denials, "off"))
+			return lc_err_setx(err, EINVAL, "--seccomp-denials: unknown value \"%s\" (record or off)",
+					   o->seccomp_denials);
+		record = !strcmp(o->seccomp_denials, "record");
+	}
+	if (record && want == LC_MODE_ENFORCE)
+		want = LC_MODE_RECORD;
 	if (asprintf(&cache, "%s/@seccomp-cache", g->root) < 0)
 		return lc_err_set(err, ENOMEM, "seccomp");
 	/* The cache lives under the state root, which may not exist yet. */
@@ -249,6 +271,22 @@ save_observe_files(struct create_job *j, struct lc_err *err)
 	json_gen_string(g, j->st.id);
 	json_gen_key(g, "baseSource");
 	json_gen_string(g, j->seccomp.source == SECCOMP_SRC_CONFIG ? "config" : "runtime-default");
+	if (j->ctx.recorder_fd >= 0) {
+		/* for exec, which records its processes with the same agent */
+		json_gen_key(g, "recorderSocket");
+		json_gen_string(g, j->recorder_path);
+	}
+	if (j->seccomp.record) {
+		_cleanup_free_ char *live = NULL;
+		if (asprintf(&live, "%s/%s", j->dir, SECCOMP_DENIALS_FILE) < 0) {
+			json_gen_free(g);
+			return lc_err_set(err, ENOMEM, "seccomp denials");
+		}
+		json_gen_key(g, "mode");
+		json_gen_string(g, "record");
+		json_gen_key(g, "denialsFile");
+		json_gen_string(g, live);
+	}
 	json_gen_obj_close(g);
 	r = json_gen_finish(g, &meta, &len);
 	json_gen_free(g);

@@ -13,6 +13,7 @@
 #include "cgroup/cgroup.h"
 #include "container.h"
 #include "error.h"
+#include "json.h"
 #include "process/process.h"
 #include "process/sync.h"
 #include "seccomp/policy.h"
@@ -233,6 +234,28 @@ exec_job_cleanup(struct exec_job *j)
 	state_free(j->st);
 }
 
+/* The agent a container in observe or record mode was created with (its metadata's
+ * "recorderSocket"), else strait.conf's; NULL when neither names one. */
+static char *
+container_recorder(const struct lc_global *g, const struct lc_state *st)
+{
+	_cleanup_free_ char *dir = state_dir(g->root, st->id), *meta = NULL;
+	struct json_val *v = NULL;
+	char *agent = NULL;
+	char jerr[64];
+
+	if (dir && (meta = container_read_file(dir, SECCOMP_META_FILE)) &&
+	    json_parse(meta, strlen(meta), &v, jerr, sizeof(jerr)) == 0) {
+		const char *s = json_string(json_get(v, "recorderSocket"));
+		if (s && *s)
+			agent = strdup(s);
+		json_free(v);
+	}
+	if (!agent && g->config.seccomp_recorder[0])
+		agent = strdup(g->config.seccomp_recorder);
+	return agent;
+}
+
 static int
 exec_prepare(const struct lc_global *g, const struct lc_exec_opts *o, struct exec_job *j,
 	     struct lc_err *err)
@@ -262,10 +285,14 @@ exec_prepare(const struct lc_global *g, const struct lc_exec_opts *o, struct exe
 	_cleanup_free_ char *cache = NULL;
 	if (asprintf(&cache, "%s/@seccomp-cache", g->root) < 0)
 		return lc_err_set(err, ENOMEM, "exec");
-	/* Observe mode follows the container's own: its record says log or audit. */
-	bool logged = j->st->seccomp_json && strstr(j->st->seccomp_json, "\"mode\":\"log\"");
-	r = seccomp_decide(j->spec, &g->config, logged ? LC_MODE_LOG : LC_MODE_ENFORCE, cache,
-			   &j->seccomp, err);
+	/* Observe mode and the recording of denials follow the container's own record. */
+	const char *rec = j->st->seccomp_json;
+	enum lc_seccomp_mode want = LC_MODE_ENFORCE;
+	if (rec && strstr(rec, "\"mode\":\"log\""))
+		want = LC_MODE_LOG;
+	else if (rec && strstr(rec, "\"denials\":\"record\""))
+		want = LC_MODE_RECORD;
+	r = seccomp_decide(j->spec, &g->config, want, cache, &j->seccomp, err);
 	if (r < 0)
 		return r;
 	r = exec_process(j->spec, o, &p, err);
@@ -323,11 +350,16 @@ exec_prepare(const struct lc_global *g, const struct lc_exec_opts *o, struct exe
 			return j->ctx.console_fd;
 	}
 	if (j->seccomp.base) {
-		/* The exec'd process is recorded by the agent, like the container's. */
-		if (!g->config.seccomp_recorder[0])
-			return lc_err_setx(err, EINVAL, "exec into a container in seccomp log/audit mode needs seccomp-recorder in strait.conf");
+		/* The exec'd process is recorded by the agent, like the container's: the one
+		 * it was created with, else strait.conf's. */
+		_cleanup_free_ char *agent = container_recorder(g, j->st);
+		if (!agent)
+			return lc_err_setx(err, EINVAL, "exec into a container in %s needs a recorder: seccomp-recorder in strait.conf",
+					   j->seccomp.record ? "seccomp-denials=record" : "seccomp log/audit mode");
 		j->ctx.observe = true;
-		j->ctx.recorder_fd = unix_connect(g->config.seccomp_recorder, "seccomp recorder", err);
+		j->ctx.record = j->seccomp.record;
+		j->ctx.seccomp_base = j->seccomp.base;
+		j->ctx.recorder_fd = unix_connect(agent, "seccomp recorder", err);
 		if (j->ctx.recorder_fd < 0)
 			return j->ctx.recorder_fd;
 	} else if (j->seccomp.prog && j->seccomp.prog->needs_notify) {
@@ -336,6 +368,23 @@ exec_prepare(const struct lc_global *g, const struct lc_exec_opts *o, struct exe
 			return j->ctx.listener_fd;
 	}
 	return 0;
+}
+
+/* The container's recorder metadata for an exec'd process: its denials go to a file
+ * of their own next to the init's (seccomp-denials.exec-<pid>.json), not over it. */
+static char *
+exec_meta(const char *meta, pid_t pid)
+{
+	static const char name[] = SECCOMP_DENIALS_FILE "\"";
+	const char *at = strstr(meta, name);
+	char *out = NULL;
+
+	if (!at)
+		return strdup(meta);
+	if (asprintf(&out, "%.*sseccomp-denials.exec-%d.json%s", (int)(at - meta), meta, (int)pid,
+		     at + sizeof(name) - 2) < 0)
+		return NULL;
+	return out;
 }
 
 static int
@@ -349,7 +398,10 @@ hand_exec_listener(const struct lc_global *g, struct exec_job *j, pid_t pid, int
 	if (!dir || !(meta = container_read_file(dir, SECCOMP_META_FILE)))
 		return lc_err_set(err, errno ? errno : ENOMEM, "seccomp observe: read %s",
 				  SECCOMP_META_FILE);
-	return observe_send(j->ctx.recorder_fd, j->st, meta, listener, err);
+	_cleanup_free_ char *own = exec_meta(meta, pid);
+	if (!own)
+		return lc_err_set(err, ENOMEM, "seccomp observe");
+	return observe_send(j->ctx.recorder_fd, j->st, own, listener, err);
 }
 
 int

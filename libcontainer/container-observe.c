@@ -2,9 +2,12 @@
  * loading the twin straight to execve, which the twin notifies: it waits there until
  * a recorder holds the listener, so nothing of strait's runs unrecorded in between and
  * nothing can deadlock on a listener nobody has yet. */
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
@@ -16,6 +19,9 @@
 #include "json.h"
 #include "process/process.h"
 #include "seccomp/observe.h"
+#include "seccomp/tools.h"
+#include "container.h"
+#include "state.h"
 
 int
 observe_take_fd(pid_t pid, int no, struct lc_err *err)
@@ -85,7 +91,7 @@ observe_serve_until_exec(int listener, int fifo, struct evidence *ev,
 
 int
 observe_serve_until_exit(int listener, pid_t pid, struct evidence *ev,
-			 const struct seccomp_prog *base)
+			 const struct seccomp_prog *base, const char *live)
 {
 	static const int forward[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
 	sigset_t set;
@@ -106,7 +112,9 @@ observe_serve_until_exit(int listener, pid_t pid, struct evidence *ev,
 		if (!exited && waitpid(pid, &status, WNOHANG) == pid)
 			exited = true;
 		struct pollfd p[2] = { { .fd = listener, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
-		if (poll(p, 2, exited ? 10 : 200) < 0 && errno != EINTR)
+		int due = evidence_snapshot(ev, live, false);
+		int timeout = exited ? 10 : 200;
+		if (poll(p, 2, due >= 0 && due < timeout ? due : timeout) < 0 && errno != EINTR)
 			break;
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			if (evidence_handle(ev, listener, base) == -EPIPE)
@@ -129,4 +137,126 @@ int
 lc_seccomp_recorder(const char *socket_path, const char *dir, struct lc_err *err)
 {
 	return seccomp_recorder_run(socket_path, dir, err);
+}
+
+/* ---- `strait seccomp denials ID` ---- */
+static int
+denials_json(const struct lc_state *st, const char *dir, char **ret, struct lc_err *err)
+{
+	_cleanup_free_ char *path = NULL, *text = NULL;
+	size_t len;
+
+	if (asprintf(&path, "%s/%s", dir, SECCOMP_DENIALS_FILE) < 0)
+		return lc_err_set(err, ENOMEM, "seccomp denials");
+	if (access(path, F_OK) == 0) {
+		int r = observe_read_file(path, 64u << 20, &text, &len, err);
+		if (r < 0)
+			return r;
+		*ret = TAKE_PTR(text);
+		return 0;
+	}
+	/* nothing denied yet: an evidence file with no records */
+	struct evidence_meta m = { .id = st->id, .bundle = st->bundle, .enforce = true };
+	_cleanup_evidence_ struct evidence *ev = evidence_new(&m);
+	if (!ev || evidence_json(ev, ret, &len) < 0)
+		return lc_err_set(err, ENOMEM, "seccomp denials");
+	return 0;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The exec'd processes' files (seccomp-denials.exec-<pid>.json), sorted. */
+static int
+exec_files(const char *dir, char ***ret, size_t *ret_n)
+{
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	char **v = NULL;
+	size_t n = 0;
+	struct dirent *e;
+
+	*ret = NULL;
+	*ret_n = 0;
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (strncmp(e->d_name, "seccomp-denials.exec-", 21) || len < 26 ||
+		    strcmp(e->d_name + len - 5, ".json"))
+			continue;
+		char **p = reallocarray(v, n + 2, sizeof(*v));
+		if (!p || !(p[n] = strdup(e->d_name))) {
+			free(p ? p : v);
+			return -ENOMEM;
+		}
+		v = p;
+		v[++n] = NULL;
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), name_cmp);
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+static int
+denials_print(FILE *f, const char *dir, const char *name, const char *who, struct lc_err *err)
+{
+	_cleanup_free_ char *path = NULL;
+	_cleanup_evidence_doc_ struct evidence_doc *doc = NULL;
+
+	if (asprintf(&path, "%s/%s", dir, name) < 0)
+		return lc_err_set(err, ENOMEM, "seccomp denials");
+	if (access(path, F_OK) < 0) {
+		fprintf(f, "%s: no denials\n", who);
+		return 0;
+	}
+	int r = evidence_load(path, &doc, err);
+	if (r < 0)
+		return r;
+	tools_denials_print(f, doc, who);
+	return 0;
+}
+
+int
+lc_seccomp_denials(const struct lc_global *g, const char *id, bool json, char **ret_text,
+		   struct lc_err *err)
+{
+	_cleanup_state_ struct lc_state *st = NULL;
+	_cleanup_free_ char *dir = NULL, *buf = NULL;
+	_cleanup_strv_ char **execs = NULL;
+	size_t n_execs, len = 0;
+	int r = container_load(g, id, &st, err);
+
+	if (r < 0)
+		return r;
+	if (!st->seccomp_json || !strstr(st->seccomp_json, "\"denials\":\"record\""))
+		return lc_err_setx(err, EINVAL, "container \"%s\" does not record its seccomp denials (create it with --seccomp-denials=record, or seccomp-denials = record in strait.conf)",
+				   id);
+	if (!(dir = state_dir(g->root, id)))
+		return lc_err_set(err, ENOMEM, "seccomp denials");
+	if (json)
+		return denials_json(st, dir, ret_text, err);
+	r = exec_files(dir, &execs, &n_execs);
+	if (r < 0)
+		return lc_err_set(err, -r, "seccomp denials: %s", dir);
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return lc_err_set(err, errno, "seccomp denials");
+	fprintf(f, "container %s: the enforced profile's denials (sha256 of the profile in strait seccomp status)\n", id);
+	r = denials_print(f, dir, SECCOMP_DENIALS_FILE, "init", err);
+	for (size_t i = 0; r >= 0 && i < n_execs; i++) {
+		char who[64];
+		snprintf(who, sizeof(who), "exec'd process %d", atoi(execs[i] + 21));
+		r = denials_print(f, dir, execs[i], who, err);
+	}
+	if (fclose(f) != 0 && r >= 0)
+		r = lc_err_set(err, ENOMEM, "seccomp denials");
+	if (r < 0)
+		return r;
+	*ret_text = TAKE_PTR(buf);
+	return 0;
 }

@@ -9,6 +9,9 @@
 
 /* Saved in the state dir at create, for `start` and the recorder agent. */
 #define SECCOMP_META_FILE "seccomp-meta.json"
+/* Deny-and-record: the container's denials so far (evidence format), in the state dir,
+ * rewritten by the recorder as they change; `strait seccomp denials ID` reads it. */
+#define SECCOMP_DENIALS_FILE "seccomp-denials.json"
 
 struct seccomp_prog;
 struct evidence;
@@ -24,8 +27,8 @@ int observe_send(int sock, const struct lc_state *st, const char *metadata, int 
 int observe_serve_until_exec(int listener, int fifo, struct evidence *ev,
 			     const struct seccomp_prog *base, struct lc_err *err);
 /* Serves notifications and forwards signals until pid exits; returns its exit code or
- * 128+signal. */
+ * 128+signal. live: where to keep a snapshot of the records (NULL: nowhere). */
 int observe_serve_until_exit(int listener, pid_t pid, struct evidence *ev,
-			     const struct seccomp_prog *base);
+			     const struct seccomp_prog *base, const char *live);
 
 #endif

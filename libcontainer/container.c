@@ -444,17 +444,21 @@ lc_container_run(const struct lc_global *g, const struct lc_create_opts *o, int 
 	_cleanup_close_ int syncfd = sr.sync_fd;
 	_cleanup_close_ int listener = -1;
 	struct evidence *ev = NULL;
+	_cleanup_free_ char *live = NULL;
 	struct fifo_wait w;
 	/* The state file exists but is not written yet: the fifo wait reads the pid from
 	 * j.st, and the pid is published once the workload runs. */
 	r = release_fifo(j.dir, &j.st, &w, true, err);
-	if (r == 1 && j.evidence_path) {
-		/* Observe mode recorded by run itself: serve the twin's listener from the
-		 * first notification on (execve included). */
+	if (r == 1 && j.serve_self) {
+		/* Observe mode or denials recorded by run itself: serve the twin's listener
+		 * from the first notification on (the entrypoint's execve included). */
 		struct evidence_meta meta = { .id = o->id, .bundle = j.spec->bundle,
 					      .label = j.seccomp.label,
 					      .base_sha256 = j.seccomp.base->sha256,
-					      .base_source = j.seccomp.source == SECCOMP_SRC_CONFIG ? "config" : "runtime-default" };
+					      .base_source = j.seccomp.source == SECCOMP_SRC_CONFIG ? "config" : "runtime-default",
+					      .enforce = j.seccomp.record };
+		if (j.seccomp.record && asprintf(&live, "%s/%s", j.dir, SECCOMP_DENIALS_FILE) < 0)
+			live = NULL;
 		ev = evidence_new(&meta);
 		listener = ev ? observe_take_fd(sr.pid, w.listener_no, err) : lc_err_set(err, ENOMEM, "evidence");
 		r = listener < 0 ? listener : observe_serve_until_exec(listener, w.fd, ev, j.seccomp.base, err);
@@ -476,7 +480,7 @@ lc_container_run(const struct lc_global *g, const struct lc_create_opts *o, int 
 	}
 	int status;
 	if (ev && listener >= 0)
-		status = observe_serve_until_exit(listener, sr.pid, ev, j.seccomp.base);
+		status = observe_serve_until_exit(listener, sr.pid, ev, j.seccomp.base, live);
 	else if (sr.pty_master >= 0)
 		status = terminal_relay(sr.pid, sr.pty_master);
 	else
@@ -486,7 +490,8 @@ lc_container_run(const struct lc_global *g, const struct lc_create_opts *o, int 
 		*ret_status = status;
 	if (ev) {
 		struct lc_err everr = { 0 };
-		if (evidence_write(ev, j.evidence_path, &everr) < 0 && r >= 0)
+		evidence_snapshot(ev, live, true);
+		if (j.evidence_path && evidence_write(ev, j.evidence_path, &everr) < 0 && r >= 0)
 			r = lc_err_setx(err, everr.code, "%s", everr.msg);
 		evidence_free(ev);
 	}

@@ -33,6 +33,8 @@ struct create_job {
 	char *dir;
 	bool claimed;
 	const char *evidence_path; /* observe mode recorded by `run` itself */
+	bool serve_self;           /* `run` serves the twin's listener itself */
+	const char *recorder_path; /* the recorder agent's socket, when one is used */
 };
 
 /* Everything create does, up to a container process waiting on exec.fifo. */

@@ -69,6 +69,11 @@ config_set(struct lc_config *c, const char *key, const char *value, const char *
 			return lc_err_setx(err, EINVAL, "%s: seccomp-mode: unknown value \"%s\" (enforce or log)",
 					   where, value);
 		c->seccomp_mode = v;
+	} else if (!strcmp(key, "seccomp-denials")) {
+		if (strcmp(value, "record") && strcmp(value, "off"))
+			return lc_err_setx(err, EINVAL, "%s: seccomp-denials: unknown value \"%s\" (record or off)",
+					   where, value);
+		c->seccomp_denials_record = !strcmp(value, "record");
 	} else if (!strcmp(key, "seccomp-recorder")) {
 		if (value[0] != '/' || strlen(value) >= sizeof(c->seccomp_recorder))
 			return lc_err_setx(err, EINVAL, "%s: seccomp-recorder: \"%s\" is not an absolute socket path",

@@ -91,13 +91,19 @@ state_remove(const char *root, const char *id)
 	_cleanup_free_ char *dir = state_dir(root, id);
 	if (!dir)
 		return -ENOMEM;
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;
-	remove_tree_at(fd);
-	if (rmdir(dir) < 0 && errno != ENOENT)
-		return -errno;
-	return 0;
+	/* A recorder may still write a last snapshot of denials into the directory as
+	 * the container's processes exit: a file that appears meanwhile gets one more
+	 * pass. */
+	for (int pass = 0;; pass++) {
+		int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			return errno == ENOENT ? 0 : -errno;
+		remove_tree_at(fd);
+		if (rmdir(dir) == 0 || errno == ENOENT)
+			return 0;
+		if (errno != ENOTEMPTY || pass == 3)
+			return -errno;
+	}
 }
 
 static void

@@ -4,7 +4,7 @@
 #include "cli.h"
 
 enum { OPT_PID_FILE = 256, OPT_CONSOLE, OPT_NO_PIVOT, OPT_NO_KEYRING, OPT_PRESERVE, OPT_KEEP,
-       OPT_SC_MODE, OPT_SC_LABEL, OPT_SC_RECORDER, OPT_SC_EVIDENCE, OPT_NO_SUBREAPER };
+       OPT_SC_MODE, OPT_SC_LABEL, OPT_SC_RECORDER, OPT_SC_EVIDENCE, OPT_SC_DENIALS, OPT_NO_SUBREAPER };
 
 /* Parses create's options (and run's extra -d/--keep when run is set). Returns -1 to
  * go on, or an exit code. */
@@ -27,6 +27,7 @@ cli_parse_create(struct cli *c, int argc, char **argv, bool run, struct lc_creat
 		{ "seccomp-label", required_argument, NULL, OPT_SC_LABEL },
 		{ "seccomp-recorder", required_argument, NULL, OPT_SC_RECORDER },
 		{ "seccomp-evidence", required_argument, NULL, OPT_SC_EVIDENCE },
+		{ "seccomp-denials", required_argument, NULL, OPT_SC_DENIALS },
 		CLI_HELP_OPT,
 		{ 0 },
 	};
@@ -47,6 +48,7 @@ cli_parse_create(struct cli *c, int argc, char **argv, bool run, struct lc_creat
 		case OPT_SC_MODE: o->seccomp_mode = optarg; break;
 		case OPT_SC_LABEL: o->seccomp_label = optarg; break;
 		case OPT_SC_RECORDER: o->seccomp_recorder = optarg; break;
+		case OPT_SC_DENIALS: o->seccomp_denials = optarg; break;
 		case 'd':
 		case OPT_KEEP:
 		case OPT_NO_SUBREAPER: /* strait's run is never a subreaper */

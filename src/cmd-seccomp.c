@@ -35,6 +35,32 @@ sc_status(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
+static int
+sc_denials(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = { { "json", no_argument, NULL, 'j' }, CLI_HELP_OPT, { 0 } };
+	struct lc_err err = { 0 };
+	bool json = false;
+	char *text = NULL;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		if (opt != 'j')
+			return cli_getopt_result(c, opt);
+		json = true;
+	}
+	int r = cli_want_args(c, argc, argv, 1);
+	if (r)
+		return r;
+	if (lc_seccomp_denials(&c->g, argv[optind], json, &text, &err) < 0)
+		return cli_fail(&err);
+	fputs(text, stdout);
+	if (*text && text[strlen(text) - 1] != '\n')
+		fputc('\n', stdout);
+	free(text);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(struct cli *c, int argc, char **argv);
@@ -42,6 +68,7 @@ static const struct {
 } subcommands[] = {
 	{ "default", sc_default, "default              print the built-in RuntimeDefault profile" },
 	{ "status", sc_status, "status <container-id> print the seccomp decision of a container" },
+	{ "denials", sc_denials, "denials [--json] <container-id>  what the enforced profile denied (seccomp-denials=record)" },
 	{ "recorder", cmd_seccomp_recorder, "recorder --socket PATH --dir DIR  the observe-mode recorder agent" },
 	{ "generate", cmd_seccomp_generate, "generate [--base P] [-o OUT] [--report R] EVIDENCE...  a profile from evidence" },
 	{ "merge", cmd_seccomp_merge, "merge --union|--intersect [-o OUT] A B...  profile algebra" },

@@ -19,7 +19,8 @@
 	"      --preserve-fds N    pass N extra fds (3..3+N-1) to the container\n"            \
 	"      --seccomp-mode M    enforce, or log (the permissive logging twin)\n"         \
 	"      --seccomp-label L   the run label recorded in the evidence\n"                \
-	"      --seccomp-recorder S  the recorder agent's socket (log mode)\n"
+	"      --seccomp-recorder S  the recorder agent's socket (log mode, denials)\n" \
+	"      --seccomp-denials D record: enforce, and record every denial; off\n"
 
 static const struct command commands[] = {
 	{ "checkpoint", cmd_criu, "[options] <container-id>",

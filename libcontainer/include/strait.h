@@ -29,7 +29,8 @@ void lc_log_error_to_file(const char *msg);
 enum lc_seccomp_policy { LC_POLICY_PERMISSIVE, LC_POLICY_RUNTIME_DEFAULT, LC_POLICY_RESTRICTED };
 enum lc_privileged_seccomp { LC_PRIV_UNCONFINED, LC_PRIV_REFUSE, LC_PRIV_AUDIT };
 
-enum lc_seccomp_mode { LC_MODE_ENFORCE, LC_MODE_LOG };
+/* LC_MODE_RECORD: enforce, and record every denial (--seccomp-denials=record). */
+enum lc_seccomp_mode { LC_MODE_ENFORCE, LC_MODE_LOG, LC_MODE_RECORD };
 
 struct lc_config {
 	enum lc_seccomp_policy seccomp_policy;
@@ -37,6 +38,7 @@ struct lc_config {
 	enum lc_seccomp_mode seccomp_mode;   /* seccomp-mode */
 	char seccomp_recorder[108];          /* seccomp-recorder: the agent's socket, "" none */
 	bool allow_mode_annotation;          /* allow-mode-annotation: honour org.strait.seccomp.mode */
+	bool seccomp_denials_record;         /* seccomp-denials = record */
 };
 
 /* ---- global options shared by every command ---- */
@@ -66,6 +68,7 @@ struct lc_create_opts {
 	const char *seccomp_label;    /* --seccomp-label */
 	const char *seccomp_recorder; /* --seccomp-recorder PATH */
 	const char *seccomp_evidence; /* run only: --seccomp-evidence FILE */
+	const char *seccomp_denials;  /* --seccomp-denials record|off (NULL: strait.conf) */
 };
 
 /* create: sets up the container fully; the user's process waits for start. */
@@ -138,6 +141,10 @@ int lc_features_json(char **ret_json, struct lc_err *err);
  * JSON (malloc'd). */
 int lc_seccomp_default_json(char **ret_json, struct lc_err *err);
 /* `strait seccomp status ID`: the seccomp decision record of a container (malloc'd). */
+/* `strait seccomp denials [--json] ID`: what the container's enforced profile denied
+ * (seccomp-denials=record): text, or with json the init process's evidence file. */
+int lc_seccomp_denials(const struct lc_global *g, const char *id, bool json, char **ret_text,
+		       struct lc_err *err);
 int lc_seccomp_status(const struct lc_global *g, const char *id, char **ret_json,
 		      struct lc_err *err);
 

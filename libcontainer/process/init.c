@@ -6,6 +6,8 @@
 #include <linux/close_range.h>
 #include <signal.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -17,6 +19,7 @@
 #include "path.h"
 #include "process/process.h"
 #include "process/sync.h"
+#include "seccomp/observe.h"
 #include "seccomp/seccomp.h"
 #include "state.h"
 #include "sys.h"
@@ -58,7 +61,9 @@ confine_hook(const void *arg)
 	struct lc_err err = { 0 };
 	if (ctx->spec->process.no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -errno;
-	int r = seccomp_prog_load_hook(ctx->seccomp, ctx->observe, &err);
+	/* a hook has no recorder: with denials recorded, it gets the profile itself */
+	int r = ctx->record ? seccomp_prog_load_hook(ctx->seccomp_base, false, &err)
+			    : seccomp_prog_load_hook(ctx->seccomp, ctx->observe, &err);
 	return r < 0 ? r : 0;
 }
 
@@ -273,6 +278,28 @@ load_seccomp(struct container_ctx *ctx, const char *notify_msg, int fifo, struct
 	return r;
 }
 
+/* Deny-and-record: the entrypoint's path, copied to the page the recording twin knows
+ * (record-twin.c), so that this execve, and no other, waits for the recorder. */
+static const char *
+handoff_path(const char *path, struct lc_err *err)
+{
+	size_t len = strlen(path);
+	if (len >= SECCOMP_HANDOFF_SIZE) {
+		lc_err_setx(err, ENAMETOOLONG, "seccomp denials: the entrypoint path is too long");
+		return NULL;
+	}
+	void *page = mmap((void *)(uintptr_t)SECCOMP_HANDOFF_ADDR, SECCOMP_HANDOFF_SIZE,
+			  PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+			  -1, 0);
+	if (page == MAP_FAILED || page != (void *)(uintptr_t)SECCOMP_HANDOFF_ADDR) {
+		lc_err_set(err, page == MAP_FAILED ? errno : EEXIST,
+			   "seccomp denials: map the hand-off page at %#llx", SECCOMP_HANDOFF_ADDR);
+		return NULL;
+	}
+	memcpy(page, path, len + 1);
+	return page;
+}
+
 /* After start: the last steps, in an order dictated by privilege. Limits and the
  * startContainer hooks need root; identity drops it. The filter goes in last: with
  * no_new_privs right before execve, so that nothing of strait's runs under it but
@@ -306,6 +333,8 @@ final_steps(struct container_ctx *ctx, const char *path, int fifo, struct lc_err
 	r = prepare_fds(ctx->preserve_fds, err);
 	if (r < 0)
 		return r;
+	if (ctx->record && !(path = handoff_path(path, err)))
+		return -EINVAL;
 	if (!p->no_new_privileges && ctx->seccomp) {
 		r = load_seccomp(ctx, notify_msg, fifo, err);
 		if (r < 0)

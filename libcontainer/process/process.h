@@ -29,6 +29,8 @@ struct container_ctx {
 	const struct spec_seccomp *seccomp_profile;
 	int listener_fd; /* connected to listenerPath when the filter has NOTIFY, else -1 */
 	bool observe;    /* the filter is a logging twin: hand its listener to the runtime */
+	bool record;     /* ... a recording twin (deny-and-record): exec through the hand-off page */
+	struct seccomp_prog *seccomp_base; /* deny-and-record: the enforced profile (for hooks) */
 	int recorder_fd; /* observe mode with an agent: connected to it (taken by start), else -1 */
 	bool no_pivot;
 	bool no_new_keyring;

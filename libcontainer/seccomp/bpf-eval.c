@@ -7,12 +7,16 @@
 #include "seccomp/bpf-eval.h"
 
 static int
-load_word(const struct seccomp_data *d, uint32_t off, uint32_t *ret)
+load_word(const struct seccomp_data *d, uint32_t off, uint32_t *ret, unsigned *tested)
 {
+	const uint32_t args_at = offsetof(struct seccomp_data, args);
+
 	/* The kernel only allows aligned 32-bit loads inside struct seccomp_data. */
 	if (off & 3 || off + 4 > sizeof(*d))
 		return -1;
 	memcpy(ret, (const char *)d + off, 4);
+	if (off >= args_at)
+		*tested |= 1u << ((off - args_at) / 8);
 	return 0;
 }
 
@@ -52,11 +56,21 @@ jump_taken(uint16_t op, uint32_t a, uint32_t v, int *ret)
 uint32_t
 bpf_eval(const void *prog, size_t bpf_len, int nr, uint32_t arch, const uint64_t args[6])
 {
+	unsigned tested;
+
+	return bpf_eval_tested(prog, bpf_len, nr, arch, args, &tested);
+}
+
+uint32_t
+bpf_eval_tested(const void *prog, size_t bpf_len, int nr, uint32_t arch, const uint64_t args[6],
+		unsigned *ret_tested)
+{
 	const struct sock_filter *f = prog;
 	size_t n = bpf_len / sizeof(*f);
 	struct seccomp_data d = { .nr = nr, .arch = arch };
 	uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = { 0 };
 
+	*ret_tested = 0;
 	for (int i = 0; i < 6; i++)
 		d.args[i] = args ? args[i] : 0;
 	for (size_t pc = 0; pc < n; pc++) {
@@ -68,7 +82,7 @@ bpf_eval(const void *prog, size_t bpf_len, int nr, uint32_t arch, const uint64_t
 		switch (cls) {
 		case BPF_LD:
 			if (in->code == (BPF_LD | BPF_W | BPF_ABS)) {
-				if (load_word(&d, in->k, &a) < 0)
+				if (load_word(&d, in->k, &a, ret_tested) < 0)
 					return SECCOMP_RET_KILL_PROCESS;
 			} else if (in->code == (BPF_LD | BPF_IMM)) {
 				a = in->k;

@@ -13,5 +13,9 @@
  * for a malformed program (as the kernel would refuse it). */
 uint32_t bpf_eval(const void *prog, size_t bpf_len, int nr, uint32_t arch,
 		  const uint64_t args[6]);
+/* The same, and *ret_tested gets a bit (1 << i) for each argument i the program read
+ * on the way to its answer: the arguments its rules test for this call. */
+uint32_t bpf_eval_tested(const void *prog, size_t bpf_len, int nr, uint32_t arch,
+			 const uint64_t args[6], unsigned *ret_tested);
 
 #endif

@@ -108,14 +108,23 @@ bpf_skew_prologue(struct skew_seg *segs, size_t n, struct sock_filter **ret, siz
 }
 
 uint32_t
-seccomp_prog_eval(const struct seccomp_prog *p, uint32_t arch, int nr, const uint64_t *args)
+seccomp_prog_eval_tested(const struct seccomp_prog *p, uint32_t arch, int nr, const uint64_t *args,
+			 unsigned *ret_tested)
 {
 	if (!arch)
 		arch = seccomp_arch_native();
 	/* The native token of an x32 build is not a seccomp_data.arch value. */
 	if (arch == SCMP_ARCH_X32)
 		arch = SCMP_ARCH_X86_64;
-	return bpf_eval(p->bpf, p->bpf_len, nr, arch, args);
+	return bpf_eval_tested(p->bpf, p->bpf_len, nr, arch, args, ret_tested);
+}
+
+uint32_t
+seccomp_prog_eval(const struct seccomp_prog *p, uint32_t arch, int nr, const uint64_t *args)
+{
+	unsigned tested;
+
+	return seccomp_prog_eval_tested(p, arch, nr, args, &tested);
 }
 
 static void

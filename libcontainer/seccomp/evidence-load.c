@@ -105,6 +105,33 @@ load_exes(const char *file, const struct json_val *v, const char *field, struct 
 	return 0;
 }
 
+/* "args" (enforce mode): the arguments the profile tested, [{"index": i, "value": v}]. */
+static int
+load_args(const char *file, const struct json_val *v, const char *field, struct evidence_record *r,
+	  struct lc_err *err)
+{
+	if (!v)
+		return 0;
+	if (json_type(v) != JSON_ARRAY)
+		return lc_err_setx(err, EINVAL, "%s: %s.args: expected an array", file, field);
+	for (size_t k = 0; k < json_len(v); k++) {
+		const struct json_val *a = json_at(v, k);
+		char sub[80];
+		uint64_t index, value;
+		int q;
+
+		snprintf(sub, sizeof(sub), "%s.args[%zu]", field, k);
+		if (json_type(a) != JSON_OBJECT)
+			return lc_err_setx(err, EINVAL, "%s: %s: expected an object", file, sub);
+		if ((q = load_u64(file, a, "index", sub, 5, &index, err)) < 0 ||
+		    (q = load_u64(file, a, "value", sub, UINT64_MAX, &value, err)) < 0)
+			return q;
+		r->tested |= 1u << index;
+		r->argv[index] = value;
+	}
+	return 0;
+}
+
 static int
 load_record(const char *file, const struct json_val *v, size_t i, struct evidence_record *r,
 	    struct lc_err *err)
@@ -145,6 +172,8 @@ load_record(const char *file, const struct json_val *v, size_t i, struct evidenc
 		r->nr = (int)u;
 	}
 #undef SUB
+	if ((q = load_args(file, json_get(v, "args"), field, r, err)) < 0)
+		return q;
 	return load_exes(file, json_get(v, "executables"), field, r, err);
 }
 
@@ -193,6 +222,13 @@ load_header(const char *file, const struct json_val *root, struct evidence_doc *
 		if ((q = load_str(file, obj, f->key, f->field, false, dst, err)) < 0)
 			return q;
 	}
+	_cleanup_free_ char *mode = NULL;
+	if ((q = load_str(file, root, "mode", "mode", false, &mode, err)) < 0)
+		return q;
+	if (mode && strcmp(mode, "observe") && strcmp(mode, "enforce"))
+		return lc_err_setx(err, EINVAL, "%s: mode: \"%s\" is not observe or enforce", file,
+				   mode);
+	d->enforce = mode && !strcmp(mode, "enforce");
 	if (json_get(root, "recordsDropped") &&
 	    (q = load_u64(file, root, "recordsDropped", "recordsDropped", UINT64_MAX,
 			  &d->records_dropped, err)) < 0)

@@ -8,6 +8,7 @@
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <poll.h>
+#include <signal.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 #include "error.h"
 #include "json.h"
+#include "log.h"
 #include "tables.h"
 #include "seccomp/observe.h"
 #include "seccomp/seccomp.h"
@@ -35,14 +37,33 @@
 #define EVIDENCE_MAX_EXES 16
 #define EVIDENCE_MAX_RUNTIME 16
 
+/* A process that made a recorded call (enforce mode): its pid inside the container's
+ * pid namespace and its comm. */
+struct ev_proc {
+	int pid;     /* in the container's pid namespace */
+	int hostpid; /* as notified (the recorder's view), to know it again */
+	char comm[16];
+};
+
 struct ev_record {
 	uint32_t arch; /* seccomp_data.arch */
 	int nr;
 	uint32_t ret; /* SECCOMP_RET_* of the base, data included */
+	unsigned tested; /* enforce mode: the arguments the base tested (bit i: arg i) */
+	uint64_t argv[6]; /* their values (0 for the others) */
 	uint64_t count;
 	struct timespec first, last;
 	char *exes[EVIDENCE_MAX_EXES];
 	size_t n_exes;
+	struct ev_proc procs[EVIDENCE_MAX_EXES];
+	size_t n_procs;
+};
+
+/* What a record is deduplicated by, past (arch, nr). */
+struct rec_key {
+	uint32_t ret; /* ret_key() */
+	unsigned tested;
+	const uint64_t *argv;
 };
 
 struct evidence {
@@ -53,6 +74,9 @@ struct evidence {
 	uint32_t *index; /* open addressing: record index + 1, 0 = empty */
 	size_t n_index;	 /* a power of two, > 2 * n_recs */
 	uint64_t dropped;
+	bool enforce; /* deny-and-record: answers with the base's errno */
+	bool dirty;   /* changed since the last evidence_write */
+	uint64_t written_ms; /* CLOCK_MONOTONIC of the last evidence_write */
 	/* strait's own calls after loading the twin (noNewPrivileges=false): a handful of
 	 * identity syscalls, kept apart from the workload's records */
 	struct ev_record rt[EVIDENCE_MAX_RUNTIME];
@@ -208,6 +232,7 @@ evidence_new(const struct evidence_meta *m)
 		evidence_free(ev);
 		return NULL;
 	}
+	ev->enforce = m && m->enforce;
 	clock_gettime(CLOCK_REALTIME, &ev->start);
 	return ev;
 }
@@ -237,11 +262,14 @@ evidence_n_records(const struct evidence *ev)
 }
 
 static size_t
-rec_hash(uint32_t arch, int nr, uint32_t key)
+rec_hash(uint32_t arch, int nr, const struct rec_key *k)
 {
 	uint64_t h =
-		((uint64_t)arch << 32) ^ (uint32_t)nr ^ ((uint64_t)key * 0x9e3779b97f4a7c15ull);
+		((uint64_t)arch << 32) ^ (uint32_t)nr ^ ((uint64_t)k->ret * 0x9e3779b97f4a7c15ull);
 
+	for (unsigned i = 0; i < 6; i++)
+		if (k->tested & (1u << i))
+			h = (h ^ k->argv[i] ^ i) * 0x100000001b3ull;
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ull;
 	h ^= h >> 32;
@@ -258,7 +286,8 @@ index_grow(struct evidence *ev)
 		return -ENOMEM;
 	for (size_t i = 0; i < ev->n_recs; i++) {
 		const struct ev_record *r = &ev->recs[i];
-		size_t h = rec_hash(r->arch, r->nr, ret_key(r->ret)) & (n - 1);
+		struct rec_key k = { ret_key(r->ret), r->tested, r->argv };
+		size_t h = rec_hash(r->arch, r->nr, &k) & (n - 1);
 		while (idx[h])
 			h = (h + 1) & (n - 1);
 		idx[h] = (uint32_t)i + 1;
@@ -269,19 +298,31 @@ index_grow(struct evidence *ev)
 	return 0;
 }
 
-/* The record of (arch, nr, action+errno), created when new; NULL when the cap is hit
- * or memory ran out. */
-static struct ev_record *
-record_get(struct evidence *ev, uint32_t arch, int nr, uint32_t ret)
+static bool
+key_equal(const struct ev_record *r, const struct rec_key *k)
 {
-	uint32_t key = ret_key(ret);
+	if (ret_key(r->ret) != k->ret || r->tested != k->tested)
+		return false;
+	for (unsigned i = 0; i < 6; i++)
+		if ((k->tested & (1u << i)) && r->argv[i] != k->argv[i])
+			return false;
+	return true;
+}
+
+/* The record of (arch, nr, action+errno, tested arguments), created when new; NULL
+ * when the cap is hit or memory ran out. */
+static struct ev_record *
+record_get(struct evidence *ev, uint32_t arch, int nr, uint32_t ret, unsigned tested,
+	   const uint64_t argv[6])
+{
+	struct rec_key key = { ret_key(ret), tested, argv };
 	size_t h;
 
 	if (ev->n_index) {
-		for (h = rec_hash(arch, nr, key) & (ev->n_index - 1); ev->index[h];
+		for (h = rec_hash(arch, nr, &key) & (ev->n_index - 1); ev->index[h];
 		     h = (h + 1) & (ev->n_index - 1)) {
 			struct ev_record *r = &ev->recs[ev->index[h] - 1];
-			if (r->arch == arch && r->nr == nr && ret_key(r->ret) == key)
+			if (r->arch == arch && r->nr == nr && key_equal(r, &key))
 				return r;
 		}
 	}
@@ -298,22 +339,28 @@ record_get(struct evidence *ev, uint32_t arch, int nr, uint32_t ret)
 		ev->cap_recs = cap;
 	}
 	struct ev_record *r = &ev->recs[ev->n_recs];
-	*r = (struct ev_record){ .arch = arch, .nr = nr, .ret = ret };
-	for (h = rec_hash(arch, nr, key) & (ev->n_index - 1); ev->index[h];
+	*r = (struct ev_record){ .arch = arch, .nr = nr, .ret = ret, .tested = tested };
+	for (unsigned i = 0; i < 6; i++)
+		r->argv[i] = tested & (1u << i) ? argv[i] : 0;
+	for (h = rec_hash(arch, nr, &key) & (ev->n_index - 1); ev->index[h];
 	     h = (h + 1) & (ev->n_index - 1))
 		;
 	ev->index[h] = (uint32_t)++ev->n_recs;
 	return r;
 }
 
+/* One call, as judged: tested/argv are the arguments the base read (enforce mode
+ * only; 0 otherwise); proc is the caller, NULL when unknown or not wanted. */
 static void
-record_hit(struct evidence *ev, uint32_t arch, int nr, uint32_t ret, const char *exe)
+record_hit(struct evidence *ev, uint32_t arch, int nr, uint32_t ret, unsigned tested,
+	   const uint64_t argv[6], const char *exe, const struct ev_proc *proc)
 {
 	struct timespec now;
 	struct ev_record *r;
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	r = record_get(ev, arch, nr, ret);
+	ev->dirty = true;
+	r = record_get(ev, arch, nr, ret, tested, argv);
 	if (!r) {
 		ev->dropped++;
 		return;
@@ -321,6 +368,11 @@ record_hit(struct evidence *ev, uint32_t arch, int nr, uint32_t ret, const char 
 	if (r->count++ == 0)
 		r->first = now;
 	r->last = now;
+	bool seen = false;
+	for (size_t k = 0; proc && k < r->n_procs && !seen; k++)
+		seen = r->procs[k].hostpid == proc->hostpid;
+	if (proc && !seen && r->n_procs < EVIDENCE_MAX_EXES)
+		r->procs[r->n_procs++] = *proc;
 	if (!exe || r->n_exes == EVIDENCE_MAX_EXES)
 		return;
 	for (size_t k = 0; k < r->n_exes; k++)
@@ -328,6 +380,31 @@ record_hit(struct evidence *ev, uint32_t arch, int nr, uint32_t ret, const char 
 			return;
 	if ((r->exes[r->n_exes] = strdup(exe)))
 		r->n_exes++;
+}
+
+/* Whether the record of this call would keep a new caller pid: reading its status is
+ * only worth it then (a storm of one denial by one process reads it once). */
+static bool
+record_wants_proc(struct evidence *ev, uint32_t arch, int nr, uint32_t ret, unsigned tested,
+		  const uint64_t argv[6], int hostpid)
+{
+	struct rec_key key = { ret_key(ret), tested, argv };
+
+	if (!ev->n_index)
+		return true;
+	for (size_t h = rec_hash(arch, nr, &key) & (ev->n_index - 1); ev->index[h];
+	     h = (h + 1) & (ev->n_index - 1)) {
+		const struct ev_record *r = &ev->recs[ev->index[h] - 1];
+		if (r->arch != arch || r->nr != nr || !key_equal(r, &key))
+			continue;
+		if (r->n_procs == EVIDENCE_MAX_EXES)
+			return false;
+		for (size_t k = 0; k < r->n_procs; k++)
+			if (r->procs[k].hostpid == hostpid)
+				return false;
+		return true;
+	}
+	return true;
 }
 
 /* A call made by strait itself (the process image is still strait's): kept apart. */
@@ -345,6 +422,7 @@ runtime_hit(struct evidence *ev, uint32_t arch, int nr, uint32_t ret)
 		r = &ev->rt[ev->n_rt++];
 		*r = (struct ev_record){ .arch = arch, .nr = nr, .ret = ret, .first = now };
 	}
+	ev->dirty = true;
 	if (r) {
 		r->count++;
 		r->last = now;
@@ -429,8 +507,41 @@ pid_exe(pid_t pid, char *buf, size_t len)
 	return true;
 }
 
+/* The caller's pid in its own (innermost) pid namespace and its comm, from
+ * /proc/<pid>/status; false when it cannot be read. */
+static bool
+pid_proc(pid_t pid, struct ev_proc *ret)
+{
+	char path[64], buf[2048];
+	bool name = false, nspid = false;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	*ret = (struct ev_proc){ .pid = pid, .hostpid = pid };
+	for (char *line = buf, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		if (!strncmp(line, "Name:\t", 6)) {
+			snprintf(ret->comm, sizeof(ret->comm), "%s", line + 6);
+			name = true;
+		} else if (!strncmp(line, "NSpid:", 6)) {
+			const char *last = strrchr(line, '\t');
+			ret->pid = last ? atoi(last + 1) : pid;
+			nspid = true;
+		}
+	}
+	return name && nspid;
+}
+
+/* Answers a notification: CONTINUE (the call runs), or fails it with -error (error 0:
+ * "succeeds" with 0 without running, as SECCOMP_RET_ERRNO with errno 0 does). */
 static int
-notif_continue(int fd, uint64_t id, size_t resp_size)
+notif_answer(int fd, uint64_t id, size_t resp_size, bool cont, int error)
 {
 	union {
 		struct seccomp_notif_resp r;
@@ -445,9 +556,9 @@ notif_continue(int fd, uint64_t id, size_t resp_size)
 		resp = heap;
 	}
 	resp->id = id;
-	resp->error = 0;
+	resp->error = cont ? 0 : -error;
 	resp->val = 0;
-	resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	resp->flags = cont ? SECCOMP_USER_NOTIF_FLAG_CONTINUE : 0;
 	if (ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, resp) < 0)
 		return -errno;
 	return 0;
@@ -498,25 +609,44 @@ evidence_handle(struct evidence *ev, int notify_fd, const struct seccomp_prog *b
 	char procexe[64];
 	snprintf(procexe, sizeof(procexe), "/proc/%d/exe", (int)req->pid);
 	bool by_runtime = req->pid > 0 && is_runtime_binary(procexe);
-	have_exe = pid_exe((pid_t)req->pid, exe, sizeof(exe));
-	if ((have_exe || by_runtime) && ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0)
-		have_exe = by_runtime = false;
-
 	uint64_t args[6];
 	for (size_t i = 0; i < 6; i++)
 		args[i] = req->data.args[i];
-	uint32_t ret = seccomp_prog_eval(base, req->data.arch, req->data.nr, args);
+	unsigned tested = 0;
+	uint32_t ret = seccomp_prog_eval_tested(base, req->data.arch, req->data.nr, args, &tested);
+	uint32_t act = ret & SECCOMP_RET_ACTION_FULL;
+	if (!ev->enforce)
+		tested = 0;
+
+	have_exe = pid_exe((pid_t)req->pid, exe, sizeof(exe));
+	struct ev_proc proc;
+	bool have_proc = ev->enforce && req->pid > 0 &&
+			 record_wants_proc(ev, req->data.arch, req->data.nr, ret, tested, args,
+					   (int)req->pid) &&
+			 pid_proc((pid_t)req->pid, &proc);
+	if ((have_exe || by_runtime || have_proc) &&
+	    ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0)
+		have_exe = by_runtime = have_proc = false;
 	/* Before its execve the process is still strait: what it calls then is strait's
 	 * own (identity changes with noNewPrivileges=false), kept apart; the execve is the
 	 * workload's entrypoint and is the workload's record. */
-	if ((ret & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ALLOW)
+	if (act == SECCOMP_RET_ALLOW || (ev->enforce && act == SECCOMP_RET_LOG))
 		;
 	else if (by_runtime && is_runtime_syscall(req->data.arch, req->data.nr))
 		runtime_hit(ev, req->data.arch, req->data.nr, ret);
 	else
-		record_hit(ev, req->data.arch, req->data.nr, ret, have_exe ? exe : NULL);
+		record_hit(ev, req->data.arch, req->data.nr, ret, tested, args,
+			   have_exe ? exe : NULL, have_proc ? &proc : NULL);
 
-	r = notif_continue(notify_fd, req->id, resp_size);
+	/* Observe mode blocks nothing. Enforce mode gives the base's answer: its errno;
+	 * a kill only reaches the recorder through the hand-off execve (record-twin.c),
+	 * and the recorder can only give it as SIGKILL. */
+	bool cont = !ev->enforce || act == SECCOMP_RET_ALLOW || act == SECCOMP_RET_LOG;
+	int error = act == SECCOMP_RET_ERRNO ? (int)(ret & SECCOMP_RET_DATA) : EPERM;
+	if (!cont && act != SECCOMP_RET_ERRNO && req->pid > 0 &&
+	    ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) == 0)
+		kill((pid_t)req->pid, SIGKILL);
+	r = notif_answer(notify_fd, req->id, resp_size, cont, error);
 	if (r < 0 && r != -ENOENT)
 		return r;
 	return 1;
@@ -541,6 +671,10 @@ sorted_cmp(const void *a, const void *b)
 	if (!c)
 		c = (ret_key(x->r->ret) > ret_key(y->r->ret)) -
 		    (ret_key(x->r->ret) < ret_key(y->r->ret));
+	if (!c)
+		c = (x->r->tested > y->r->tested) - (x->r->tested < y->r->tested);
+	for (unsigned i = 0; i < 6 && !c; i++)
+		c = (x->r->argv[i] > y->r->argv[i]) - (x->r->argv[i] < y->r->argv[i]);
 	return c;
 }
 
@@ -580,6 +714,22 @@ gen_record(struct json_gen *g, const struct sorted_rec *s)
 	}
 	json_gen_key(g, "count");
 	json_gen_uint(g, r->count);
+	if (r->tested) {
+		/* the arguments the profile's rules tested, as the call had them */
+		json_gen_key(g, "args");
+		json_gen_arr_open(g);
+		for (unsigned i = 0; i < 6; i++) {
+			if (!(r->tested & (1u << i)))
+				continue;
+			json_gen_obj_open(g);
+			json_gen_key(g, "index");
+			json_gen_uint(g, i);
+			json_gen_key(g, "value");
+			json_gen_uint(g, r->argv[i]);
+			json_gen_obj_close(g);
+		}
+		json_gen_arr_close(g);
+	}
 	gen_time(g, "first", &r->first);
 	gen_time(g, "last", &r->last);
 	json_gen_key(g, "executables");
@@ -587,6 +737,18 @@ gen_record(struct json_gen *g, const struct sorted_rec *s)
 	for (size_t k = 0; k < r->n_exes; k++)
 		json_gen_string(g, r->exes[k]);
 	json_gen_arr_close(g);
+	if (r->n_procs) {
+		json_gen_key(g, "processes");
+		json_gen_arr_open(g);
+		for (size_t k = 0; k < r->n_procs; k++) {
+			json_gen_obj_open(g);
+			json_gen_key(g, "pid");
+			json_gen_int(g, r->procs[k].pid);
+			gen_kv(g, "comm", r->procs[k].comm);
+			json_gen_obj_close(g);
+		}
+		json_gen_arr_close(g);
+	}
 	json_gen_obj_close(g);
 }
 
@@ -597,6 +759,9 @@ gen_header(struct json_gen *g, const struct evidence *ev)
 
 	json_gen_key(g, "straitEvidence");
 	json_gen_int(g, EVIDENCE_FORMAT_VERSION);
+	/* observe: the twin blocked nothing; enforce: the profile was enforced and these
+	 * are its denials (--seccomp-denials=record) */
+	gen_kv(g, "mode", ev->enforce ? "enforce" : "observe");
 	json_gen_key(g, "container");
 	json_gen_obj_open(g);
 	gen_kv(g, "id", ev->id);
@@ -645,7 +810,7 @@ gen_records(struct json_gen *g, const char *key, const struct sorted_rec *s, siz
 	json_gen_arr_close(g);
 }
 
-static int
+int
 evidence_json(const struct evidence *ev, char **ret_text, size_t *ret_len)
 {
 	_cleanup_free_ struct sorted_rec *s = calloc(ev->n_recs + ev->n_rt + 1, sizeof(*s));
@@ -693,6 +858,26 @@ write_all(int fd, const char *buf, size_t len)
 }
 
 int
+evidence_snapshot(struct evidence *ev, const char *path, bool force)
+{
+	struct timespec mono;
+
+	if (!ev || !path || !ev->dirty)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	uint64_t now = (uint64_t)mono.tv_sec * 1000 + (uint64_t)mono.tv_nsec / 1000000;
+	uint64_t due = ev->written_ms + EVIDENCE_SNAPSHOT_MS;
+	if (!force && now < due)
+		return (int)(due - now);
+	struct lc_err err = { 0 };
+	/* a snapshot that cannot be written (the state dir is being deleted) is not an
+	 * error of the container's; the final write reports its own */
+	if (evidence_write(ev, path, &err) < 0)
+		log_debug("seccomp denials: %s", err.msg);
+	return -1;
+}
+
+int
 evidence_write(struct evidence *ev, const char *path, struct lc_err *err)
 {
 	_cleanup_free_ char *text = NULL, *tmp = NULL;
@@ -700,7 +885,11 @@ evidence_write(struct evidence *ev, const char *path, struct lc_err *err)
 	size_t len;
 	int r;
 
+	struct timespec mono;
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	ev->written_ms = (uint64_t)mono.tv_sec * 1000 + (uint64_t)mono.tv_nsec / 1000000;
 	clock_gettime(CLOCK_REALTIME, &ev->end);
+	ev->dirty = false;
 	r = evidence_json(ev, &text, &len);
 	if (r < 0)
 		return lc_err_set(err, -r, "seccomp evidence %s", path);

@@ -50,6 +50,27 @@ struct skew_seg {
  * with *ret_n == 0 when no segment asks for ENOSYS. */
 int bpf_skew_prologue(struct skew_seg *segs, size_t n, struct sock_filter **ret, size_t *ret_n);
 
+/* ---- observe.c: pieces the twins share (record-twin.c) ---- */
+/* A NULL-terminated copy of v (n entries) without the entries skip() rejects (skip may
+ * be NULL); *ret_n is the number kept. */
+int strv_copy_filtered(char *const *v, size_t n, bool (*skip)(const char *), char ***ret,
+		       size_t *ret_n);
+/* Appends to t (whose rules array has room) a copy of rule r with action a, without the
+ * names skip() rejects and without errnoRet. A rule left with no names is not added. */
+int twin_add_rule(struct spec_seccomp *t, const struct spec_seccomp_rule *r,
+		  enum seccomp_action a, bool (*skip)(const char *));
+/* Copies base's architectures and flags (without those skip_flag rejects; NULL keeps
+ * all) into t and allocates room for base's rules plus extra_rules. */
+int twin_start(const struct spec_seccomp *base, struct spec_seccomp *t,
+	       bool (*skip_flag)(const char *), size_t extra_rules);
+/* SECCOMP_FILTER_FLAG_LOG, which a twin's NOTIFY makes redundant. */
+bool is_log_flag(const char *flag);
+static inline void
+spec_seccomp_freep(struct spec_seccomp **s)
+{
+	seccomp_spec_free(*s);
+}
+
 /* ---- profile.c ---- */
 /* Canonical bytes of s: an unambiguous, length-prefixed serialization of every field in
  * order, independent of how the JSON was written. Feeds the profile digest. */

@@ -27,7 +27,7 @@ is_exec_name(const char *name)
 }
 
 /* A NULL-terminated copy of v (n entries) without the entries skip() rejects. */
-static int
+int
 strv_copy_filtered(char *const *v, size_t n, bool (*skip)(const char *), char ***ret, size_t *ret_n)
 {
 	_cleanup_strv_ char **c = calloc(n + 1, sizeof(char *));
@@ -46,23 +46,22 @@ strv_copy_filtered(char *const *v, size_t n, bool (*skip)(const char *), char **
 	return 0;
 }
 
-static bool
+bool
 is_log_flag(const char *flag)
 {
 	/* the twin's NOTIFY replaces what the LOG flag would write to the audit log */
 	return strcmp(flag, "SECCOMP_FILTER_FLAG_LOG") == 0;
 }
 
-/* Appends to t a copy of rule r with action a, without execve/execveat and without
- * errnoRet. A rule left with no names is not added. */
-static int
-twin_add_rule(struct spec_seccomp *t, const struct spec_seccomp_rule *r, enum seccomp_action a)
+int
+twin_add_rule(struct spec_seccomp *t, const struct spec_seccomp_rule *r, enum seccomp_action a,
+	      bool (*skip)(const char *))
 {
 	struct spec_seccomp_rule *n = &t->rules[t->n_rules];
 	int q;
 
 	*n = (struct spec_seccomp_rule){ .action = a };
-	q = strv_copy_filtered(r->names, r->n_names, is_exec_name, &n->names, &n->n_names);
+	q = strv_copy_filtered(r->names, r->n_names, skip, &n->names, &n->n_names);
 	if (q < 0)
 		return q;
 	if (n->n_names == 0) {
@@ -100,10 +99,19 @@ twin_add_exec_rule(struct spec_seccomp *t)
 	return 0;
 }
 
-static void
-spec_seccomp_freep(struct spec_seccomp **s)
+int
+twin_start(const struct spec_seccomp *base, struct spec_seccomp *t, bool (*skip_flag)(const char *),
+	   size_t extra_rules)
 {
-	seccomp_spec_free(*s);
+	if (base->architectures &&
+	    strv_copy_filtered(base->architectures, base->n_architectures, NULL, &t->architectures,
+			       &t->n_architectures) < 0)
+		return -ENOMEM;
+	if (base->flags &&
+	    strv_copy_filtered(base->flags, base->n_flags, skip_flag, &t->flags, &t->n_flags) < 0)
+		return -ENOMEM;
+	t->rules = calloc(base->n_rules + extra_rules, sizeof(*t->rules));
+	return t->rules ? 0 : -ENOMEM;
 }
 
 static int
@@ -113,24 +121,16 @@ twin_build(const struct spec_seccomp *base, struct spec_seccomp *t)
 
 	t->present = true;
 	t->default_action = allow_default ? SCMP_ACT_ALLOW_ : SCMP_ACT_NOTIFY_;
-	if (base->architectures &&
-	    strv_copy_filtered(base->architectures, base->n_architectures, NULL, &t->architectures,
-			       &t->n_architectures) < 0)
-		return -ENOMEM;
-	if (base->flags &&
-	    strv_copy_filtered(base->flags, base->n_flags, is_log_flag, &t->flags, &t->n_flags) < 0)
-		return -ENOMEM;
-	t->rules = calloc(base->n_rules + 1, sizeof(*t->rules));
-	if (!t->rules)
+	if (twin_start(base, t, is_log_flag, 1) < 0)
 		return -ENOMEM;
 	for (size_t i = 0; i < base->n_rules; i++) {
 		const struct spec_seccomp_rule *r = &base->rules[i];
 		int q = 0;
 
 		if (r->action == SCMP_ACT_ALLOW_)
-			q = twin_add_rule(t, r, SCMP_ACT_ALLOW_);
+			q = twin_add_rule(t, r, SCMP_ACT_ALLOW_, is_exec_name);
 		else if (allow_default)
-			q = twin_add_rule(t, r, SCMP_ACT_NOTIFY_);
+			q = twin_add_rule(t, r, SCMP_ACT_NOTIFY_, is_exec_name);
 		if (q < 0)
 			return q;
 	}

@@ -31,10 +31,24 @@ struct seccomp_prog;
 int seccomp_observe_twin(const struct spec_seccomp *base, struct spec_seccomp **ret,
 			 struct lc_err *err);
 
+/* Deny-and-record (record-twin.c): the recording twin of an enforced base (freshly
+ * allocated): what the base answers with an errno is notified instead (same argument
+ * conditions); ALLOW, KILL, TRAP, TRACE and LOG stay as they are; the entrypoint's
+ * execve, and only it, is notified for the hand-off (its path is at
+ * SECCOMP_HANDOFF_ADDR). Refused when the base already notifies (one listener). */
+int seccomp_record_twin(const struct spec_seccomp *base, struct spec_seccomp **ret,
+			struct lc_err *err);
+/* Where the container process puts its entrypoint's path in deny-and-record mode: a
+ * page mapped there with MAP_FIXED_NOREPLACE, far from where the kernel places
+ * anything on x86-64 (PIE images near 0x55..., mmaps and the stack near 0x7f...). */
+#define SECCOMP_HANDOFF_ADDR 0x5ea1ed000000ULL
+#define SECCOMP_HANDOFF_SIZE 8192
+
 struct evidence_meta {
 	const char *id, *bundle, *label;
 	const char *base_sha256; /* of the base profile */
 	const char *base_source; /* "config" | "runtime-default" */
+	bool enforce;            /* deny-and-record: answer with the base's errno */
 };
 
 /* The "straitEvidence" value evidence_write writes and evidence_load reads. */
@@ -55,12 +69,21 @@ evidence_freep(struct evidence **ev)
 size_t evidence_n_records(const struct evidence *ev);
 
 /* Receives one notification on notify_fd, judges it with base (non-NULL), records it
- * when base would not ALLOW it, and answers CONTINUE. Returns 1 when one was handled,
+ * when base would not ALLOW it, and answers CONTINUE (observe), or the base's errno
+ * (enforce; CONTINUE when the base allows the call). Returns 1 when one was handled,
  * 0 when there was nothing to receive (nothing pending, or the target went away:
  * ENOENT), -EPIPE when the fd hung up with nothing pending (all filter users exited),
  * other -errno when the fd is unusable. Never blocks: it polls the fd first. */
 int evidence_handle(struct evidence *ev, int notify_fd, const struct seccomp_prog *base);
 
+/* The evidence JSON text (pretty-printed, no final newline); -errno on failure. */
+int evidence_json(const struct evidence *ev, char **ret_text, size_t *ret_len);
+/* Live snapshots (deny-and-record): writes ev to path when it changed since the last
+ * write and EVIDENCE_SNAPSHOT_MS have passed since then (force: at once). Returns the
+ * milliseconds until a pending snapshot is due (a poll timeout), -1 when none is. A
+ * storm of one denial thus costs one record and a few writes a second, not a disk. */
+#define EVIDENCE_SNAPSHOT_MS 250
+int evidence_snapshot(struct evidence *ev, const char *path, bool force);
 /* Sets the end time and writes the evidence JSON to path atomically (temp + rename). */
 int evidence_write(struct evidence *ev, const char *path, struct lc_err *err);
 
@@ -78,12 +101,15 @@ struct evidence_record {
 	char **executables;  /* NULL-terminated, never NULL */
 	size_t n_executables;
 	bool by_runtime;     /* from "runtimeRecords": strait's own call, not the workload's */
+	unsigned tested;     /* enforce mode: the arguments the profile tested (bit i: arg i) */
+	uint64_t argv[6];    /* their values as the call had them */
 };
 
 /* A whole evidence file; every string is owned by the doc (NULL when absent). */
 struct evidence_doc {
 	char *path; /* the file it was loaded from */
 	int version; /* "straitEvidence" */
+	bool enforce; /* "mode": "enforce": denials of an enforced profile, else observe */
 	char *id, *bundle, *label;
 	char *base_sha256, *base_source;
 	char *start, *end;

@@ -54,9 +54,10 @@ check_after_load(const struct seccomp_decision *d, const struct lc_spec *s, stru
 	/* Observe mode blocks nothing: what the base would refuse of these is recorded
 	 * (strait's own identity calls apart, as runtimeRecords; the entrypoint execve as
 	 * the workload's first call), so that a generated profile is enforceable. */
-	if (d->base)
+	if (d->base && !d->record)
 		return 0;
-	const struct seccomp_prog *judge = d->prog;
+	/* deny-and-record enforces the base: the recording twin answers as it does */
+	const struct seccomp_prog *judge = d->base ? d->base : d->prog;
 	const char *const *list = s->process.no_new_privileges ? after_load_nnp : after_load_privs;
 	for (; *list; list++) {
 		/* umask is only called when process.user.umask is set */
@@ -112,7 +113,8 @@ seccomp_wanted_mode(const struct lc_spec *s, const struct lc_config *cfg, const 
 	return LC_MODE_ENFORCE;
 }
 
-/* Observe mode: the base compiled to judge with, and its logging twin to load. */
+/* Observe mode: the base compiled to judge with, and its logging twin to load;
+ * deny-and-record: the base and its recording twin. */
 static int
 prepare_twin(struct seccomp_decision *d, const char *cache_dir, bool fail_unknown,
 	     struct lc_err *err)
@@ -120,7 +122,8 @@ prepare_twin(struct seccomp_decision *d, const char *cache_dir, bool fail_unknow
 	int r = seccomp_prepare(d->profile, cache_dir, fail_unknown, &d->base, err);
 	if (r < 0)
 		return r;
-	r = seccomp_observe_twin(d->profile, &d->twin, err);
+	r = d->record ? seccomp_record_twin(d->profile, &d->twin, err)
+		      : seccomp_observe_twin(d->profile, &d->twin, err);
 	if (r < 0)
 		return r;
 	return seccomp_prepare(d->twin, cache_dir, false, &d->prog, err);
@@ -190,6 +193,10 @@ seccomp_decide(const struct lc_spec *s, const struct lc_config *cfg, enum lc_sec
 	if (want == LC_MODE_LOG) {
 		d->mode = SECCOMP_MODE_LOG;
 		r = prepare_twin(d, cache_dir, fail_unknown, err);
+	} else if (want == LC_MODE_RECORD) {
+		d->mode = SECCOMP_MODE_ENFORCE;
+		d->record = true;
+		r = prepare_twin(d, cache_dir, fail_unknown, err);
 	} else {
 		d->mode = SECCOMP_MODE_ENFORCE;
 		r = seccomp_prepare(d->profile, cache_dir, fail_unknown, &d->prog, err);
@@ -248,6 +255,8 @@ seccomp_decision_json(const struct seccomp_decision *d, const struct lc_config *
 	json_gen_string(g, base ? base->sha256 : NULL);
 	json_gen_key(g, "rules");
 	json_gen_uint(g, base ? base->n_rules : 0);
+	json_gen_key(g, "denials");
+	json_gen_string(g, d->record ? "record" : "off");
 	if (d->base) {
 		json_gen_key(g, "twinSha256");
 		json_gen_string(g, d->prog->sha256);

@@ -25,6 +25,7 @@ struct seccomp_decision {
 	struct spec_seccomp *twin;          /* log/audit: the logging twin */
 	const struct spec_seccomp *profile; /* the base profile */
 	const char *label;                  /* run label (evidence) */
+	bool record;                        /* enforce + deny-and-record: prog is the recording twin */
 };
 
 /* Observe mode wanted for this container: --seccomp-mode, else the annotation

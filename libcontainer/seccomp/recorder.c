@@ -64,6 +64,7 @@ struct container {
 	struct seccomp_prog *base;
 	struct base_entry *entry; /* NULL: base is owned by the container */
 	char *id, *label;
+	char *live; /* deny-and-record: the container's seccomp-denials.json, else NULL */
 	bool done;
 };
 
@@ -108,6 +109,7 @@ container_release(struct container *c)
 		seccomp_prog_free(c->base);
 	free(c->id);
 	free(c->label);
+	free(c->live);
 	*c = (struct container){ .fd = -1, .done = true };
 }
 
@@ -147,6 +149,7 @@ container_finish(struct recorder *rec, struct container *c)
 	else
 		snprintf(path, sizeof(path), "%s/%s.%" PRIu64 "%09ld.json", rec->dir, idb,
 			 (uint64_t)ts.tv_sec, (long)ts.tv_nsec);
+	evidence_snapshot(c->ev, c->live, true);
 	if (evidence_write(c->ev, path, &err) < 0)
 		log_error("seccomp recorder: container %s: %s", c->id ? c->id : "?", err.msg);
 	else
@@ -171,6 +174,8 @@ container_serve(struct recorder *rec, struct container *c, short revents)
 	/* hang-up: every task under the filter is gone, nothing more can come */
 	if (r < 0 || (revents & (POLLHUP | POLLERR | POLLNVAL)))
 		container_finish(rec, c);
+	else
+		evidence_snapshot(c->ev, c->live, false);
 }
 
 /* ---- base profiles ---- */
@@ -215,6 +220,8 @@ base_get(struct recorder *rec, const char *path, struct container *c, struct lc_
 /* ---- the handshake ---- */
 struct message {
 	const char *id, *bundle, *label, *base_path, *base_source;
+	const char *live; /* "denialsFile" */
+	bool enforce;     /* "mode": "record" */
 	int seccomp_fd_index;
 };
 
@@ -244,6 +251,12 @@ message_fields(const struct json_val *root, const struct json_val *meta, struct 
 		return lc_err_setx(err, EINVAL, "\"metadata\" has no \"baseProfile\"");
 	m->label = json_string(json_get(meta, "label"));
 	m->base_source = json_string(json_get(meta, "baseSource"));
+	const char *mode = json_string(json_get(meta, "mode"));
+	m->enforce = mode && !strcmp(mode, "record");
+	m->live = json_string(json_get(meta, "denialsFile"));
+	if (m->live && (m->live[0] != '/' || !m->enforce))
+		return lc_err_setx(err, EINVAL, "\"metadata\": \"denialsFile\" %s is not an absolute path of a recording container",
+				   m->live);
 	m->id = json_string(json_get(meta, "id"));
 	if (!m->id || !*m->id)
 		m->id = json_string(json_get(st, "id"));
@@ -308,9 +321,10 @@ client_accept_message(struct recorder *rec, struct client *cl, const struct json
 				    .bundle = m.bundle,
 				    .label = m.label,
 				    .base_sha256 = c.base->sha256,
-				    .base_source = m.base_source };
+				    .base_source = m.base_source,
+				    .enforce = m.enforce };
 	c.ev = evidence_new(&em);
-	if (!c.ev || (m.id && !(c.id = strdup(m.id))) ||
+	if (!c.ev || (m.id && !(c.id = strdup(m.id))) || (m.live && !(c.live = strdup(m.live))) ||
 	    (m.label && !(c.label = strdup(m.label))) || ct_append(rec, &c) < 0) {
 		container_release(&c);
 		return lc_err_set(err, ENOMEM, "seccomp recorder");
@@ -515,7 +529,7 @@ compact(struct recorder *rec)
 }
 
 static int
-poll_timeout(const struct recorder *rec, uint64_t now)
+poll_timeout(struct recorder *rec, uint64_t now)
 {
 	uint64_t next = UINT64_MAX;
 
@@ -524,6 +538,12 @@ poll_timeout(const struct recorder *rec, uint64_t now)
 			next = rec->clients[i].deadline;
 	if (rec->accept_paused_until > now && rec->accept_paused_until < next)
 		next = rec->accept_paused_until;
+	/* a live snapshot of denials that is due */
+	for (size_t i = 0; i < rec->n_cts; i++) {
+		int due = evidence_snapshot(rec->cts[i].ev, rec->cts[i].live, false);
+		if (due >= 0 && now + (uint64_t)due < next)
+			next = now + (uint64_t)due;
+	}
 	if (next == UINT64_MAX)
 		return -1;
 	return next <= now ? 0 : (int)(next - now);

@@ -65,6 +65,9 @@ int seccomp_prog_load_hook(const struct seccomp_prog *p, bool observe, struct lc
  * the load, that the runtime's own last syscalls are not denied. */
 uint32_t seccomp_prog_eval(const struct seccomp_prog *p, uint32_t arch, int nr,
 			   const uint64_t *args);
+/* The same, with the arguments the program read (bit i for argument i) in *ret_tested. */
+uint32_t seccomp_prog_eval_tested(const struct seccomp_prog *p, uint32_t arch, int nr,
+				  const uint64_t *args, unsigned *ret_tested);
 /* 0 when the filter lets the native syscall name through (ALLOW, LOG, or NOTIFY which
  * the listener decides), else -EPERM with "the seccomp profile denies <name> (<what it
  * does instead>)"; the caller says why it matters. */

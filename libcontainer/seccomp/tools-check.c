@@ -26,6 +26,8 @@ struct check {
 	size_t n_archs;
 	unsigned n[3];
 	unsigned blocked;
+	unsigned widened; /* recorded denials (enforce mode) the profile lets through */
+	bool denials;     /* some evidence is of enforce mode */
 };
 
 static void _printf_(3, 4)
@@ -368,6 +370,44 @@ eval_one(struct check *c, const struct seccomp_prog *prog, const struct tools_se
 	c->blocked++;
 }
 
+/* Denials recorded in enforce mode (--seccomp-denials=record) hold the arguments the
+ * enforced profile tested: each is run through the proposed profile with them, and
+ * those it would now let through are listed ("allows:"), so that a widening says which
+ * of the production denials it answers. */
+static void
+check_denials(struct check *c, const struct seccomp_prog *prog, struct evidence_doc *const *docs,
+	      size_t n_docs)
+{
+	for (size_t i = 0; i < n_docs; i++) {
+		if (!docs[i]->enforce)
+			continue;
+		c->denials = true;
+		for (size_t k = 0; k < docs[i]->n_records; k++) {
+			const struct evidence_record *r = &docs[i]->records[k];
+			struct tools_seen s = { .arch = r->arch, .syscall = r->syscall, .nr = r->nr };
+			uint32_t token = tools_arch_token(r->arch);
+			int nr = token ? record_nr(&s, token) : -1;
+			if (nr < 0 || r->by_runtime)
+				continue;
+			uint32_t audit = token == SCMP_ARCH_X32 ? AUDIT_ARCH_X86_64 : token;
+			struct tools_act now = act_of_ret(seccomp_prog_eval(prog, audit, nr, r->argv));
+			if (!tools_act_lets_through(now))
+				continue;
+			char was[TOOLS_ACT_LEN];
+			tools_act_format(tools_act_of(r->action, r->has_errno_ret, r->errno_ret), was,
+					 sizeof(was));
+			fprintf(c->out, "allows: %s %s", r->arch, r->syscall);
+			for (unsigned a = 0; a < 6; a++)
+				if (r->tested & (1u << a))
+					fprintf(c->out, " arg%u=%#llx", a, (unsigned long long)r->argv[a]);
+			fprintf(c->out, ": denied (%s) %llu time%s in %s, the profile lets it through\n",
+				was, (unsigned long long)r->count, r->count == 1 ? "" : "s",
+				docs[i]->path);
+			c->widened++;
+		}
+	}
+}
+
 static int
 check_evidence(struct check *c, struct evidence_doc *const *docs, size_t n_docs)
 {
@@ -389,6 +429,10 @@ check_evidence(struct check *c, struct evidence_doc *const *docs, size_t n_docs)
 		n, n == 1 ? "" : "s", n_docs, n_docs == 1 ? "" : "s");
 	for (size_t i = 0; i < n; i++)
 		eval_one(c, prog, &seen[i]);
+	check_denials(c, prog, docs, n_docs);
+	if (c->denials)
+		finding(c, LVL_NOTE, "denials recorded in enforce mode are also run through it "
+			"with the arguments the enforced profile tested");
 	seccomp_prog_free(prog);
 	return 0;
 }
@@ -424,6 +468,9 @@ tools_check(const struct spec_seccomp *s, const char *invalid, struct evidence_d
 		if (n_docs)
 			fprintf(out, ", %u recorded syscall%s blocked", c.blocked,
 				c.blocked == 1 ? "" : "s");
+		if (c.denials)
+			fprintf(out, ", %u recorded denial%s allowed", c.widened,
+				c.widened == 1 ? "" : "s");
 		fputc('\n', out);
 	}
 	free(c.archs);

@@ -35,6 +35,12 @@ bool tools_act_lets_through(struct tools_act a);
 const char *tools_act_format(struct tools_act a, char *buf, size_t len);
 #define TOOLS_ACT_LEN 64
 
+/* ---- denials (tools-denials.c) ---- */
+/* The text form of `strait seccomp denials`: a summary line naming who, then one
+ * indented line per record (arch, syscall, tested arguments, action, count, times,
+ * executables). */
+void tools_denials_print(FILE *f, const struct evidence_doc *d, const char *who);
+
 /* ---- a profile expanded per syscall name ---- */
 #define TOOLS_MAX_CONDS 6
 /* Calls whose arguments meet every condition (AND) get act. Conditions are sorted;

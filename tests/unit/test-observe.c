@@ -592,6 +592,144 @@ out:
 	seccomp_prog_free(bp);
 }
 
+/* ---- deny-and-record: the recording twin ---- */
+static void
+test_record_twin(void)
+{
+	struct prof p;
+	struct spec_seccomp *t = NULL;
+	struct seccomp_prog *tp = NULL, *bp = NULL;
+	struct lc_err err = { 0 };
+
+	base_profile(&p);
+	RULE(&p, SCMP_ACT_ALLOW_, "execve");
+	is_int(seccomp_record_twin(&p.s, &t, &err), 0, "recording twin: %s", err.msg);
+	tp = t ? compile(t) : NULL;
+	bp = compile(&p.s);
+	ok(tp && bp, "base and recording twin compile");
+	if (!tp || !bp)
+		goto out;
+	is_int(eval(tp, "read", 0), SECCOMP_RET_ALLOW, "allowed -> ALLOW (never notified)");
+	is_int(eval(tp, "personality", 0xffffffff), SECCOMP_RET_ALLOW,
+	       "allowed by a condition -> ALLOW");
+	is_int(eval(tp, "mkdir", 0), SECCOMP_RET_USER_NOTIF, "ERRNO rule -> NOTIFY");
+	is_int(eval(tp, "getpid", 0), SECCOMP_RET_USER_NOTIF, "ERRNO default -> NOTIFY");
+	is_int(eval(tp, "ptrace", 0), SECCOMP_RET_KILL_PROCESS, "KILL stays the kernel's");
+	is_int(eval(tp, "execve", 0x1000), SECCOMP_RET_ALLOW, "execve -> ALLOW");
+	is_int(eval(tp, "execve", SECCOMP_HANDOFF_ADDR), SECCOMP_RET_USER_NOTIF,
+	       "the hand-off execve (path at the hand-off page) -> NOTIFY");
+	is_int(eval(bp, "execve", SECCOMP_HANDOFF_ADDR), SECCOMP_RET_ALLOW,
+	       "and the base allows it: the recorder answers CONTINUE");
+	seccomp_prog_free(tp);
+	seccomp_spec_free(t);
+	tp = NULL;
+	t = NULL;
+
+	/* default ALLOW, execve not named: only the hand-off is notified */
+	prof_init(&p, SCMP_ACT_ALLOW_);
+	rule_errno(RULE(&p, SCMP_ACT_ERRNO_, "mkdir"), EROFS);
+	RULE(&p, SCMP_ACT_TRAP_, "uname");
+	seccomp_record_twin(&p.s, &t, &err);
+	tp = t ? compile(t) : NULL;
+	ok(tp != NULL, "recording twin of an allow-default profile compiles");
+	if (tp) {
+		is_int(eval(tp, "getpid", 0), SECCOMP_RET_ALLOW, "allowed by default -> ALLOW");
+		is_int(eval(tp, "mkdir", 0), SECCOMP_RET_USER_NOTIF, "ERRNO(EROFS) -> NOTIFY");
+		is_int(eval(tp, "uname", 0), SECCOMP_RET_TRAP, "TRAP stays");
+		is_int(eval(tp, "execve", 0), SECCOMP_RET_ALLOW, "execve -> ALLOW");
+		is_int(eval(tp, "execve", SECCOMP_HANDOFF_ADDR), SECCOMP_RET_USER_NOTIF,
+		       "the hand-off execve -> NOTIFY");
+	}
+	seccomp_prog_free(tp);
+	seccomp_spec_free(t);
+	tp = NULL;
+	t = NULL;
+
+	/* a profile with its own listener cannot be recorded */
+	prof_init(&p, SCMP_ACT_ALLOW_);
+	RULE(&p, SCMP_ACT_NOTIFY_, "mkdir");
+	is_int(seccomp_record_twin(&p.s, &t, &err), -EINVAL, "NOTIFY in the base: refused");
+	ok(strstr(err.msg, "SCMP_ACT_NOTIFY") != NULL, "the error says why: %s", err.msg);
+out:
+	seccomp_prog_free(tp);
+	seccomp_prog_free(bp);
+	seccomp_spec_free(t);
+}
+
+static void
+child_record(struct shared *sh, void *varg)
+{
+	(void)varg;
+	for (int i = 0; i < 3; i++)
+		sh->res[0] = syscall(SYS_mkdir, "/nonexistent/x", 0700) < 0 ? -errno : 0;
+	sh->res[1] = syscall(SYS_getpid) < 0 ? -errno : 0;	     /* default EPERM */
+	sh->res[2] = syscall(SYS_personality, 0xffffffff) < 0 ? -errno : 0; /* allowed */
+	sh->res[3] = syscall(SYS_personality, 8) < 0 ? -errno : 0;	     /* default EPERM */
+	sh->res[4] = syscall(SYS_getppid);			     /* allowed */
+}
+
+/* Real notifications answered as the base would: the errno, recorded with the
+ * arguments the base tested, deduplicated. */
+static void
+test_record_handle_real(void)
+{
+	struct prof p;
+	struct spec_seccomp *t = NULL;
+	struct seccomp_prog *tp = NULL, *bp = NULL;
+	struct lc_err err = { 0 };
+	char path[PATH_MAX];
+	int status = -1;
+
+	base_profile(&p);
+	seccomp_record_twin(&p.s, &t, &err);
+	tp = t ? compile(t) : NULL;
+	bp = compile(&p.s);
+	if (!tp || !bp) {
+		ok(0, "compile");
+		goto out;
+	}
+	struct evidence_meta m = { .id = "ct-r", .base_sha256 = bp->sha256, .enforce = true };
+	struct evidence *ev = evidence_new(&m);
+	pid_t pid = spawn_under(tp, shm, child_record, NULL);
+	int nfd = take_fd(pid, shm);
+	ok(nfd >= 0, "took the recording twin's listener");
+	if (nfd < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		evidence_free(ev);
+		goto out;
+	}
+	int handled = serve(ev, nfd, bp, pid, &status, NULL);
+	close(nfd);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child ran to the end (0x%x)", status);
+	is_int(handled, 5, "5 notifications: the denied calls only");
+	is_int(shm->res[0], -EACCES, "mkdir denied with the rule's errno (EACCES)");
+	is_int(shm->res[1], -EPERM, "getpid denied with the default's errno (EPERM)");
+	is_int(shm->res[2], 0, "personality(0xffffffff) allowed");
+	is_int(shm->res[3], -EPERM, "personality(8) denied");
+	ok(shm->res[4] > 0, "getppid allowed (%ld)", shm->res[4]);
+	snprintf(path, sizeof(path), "%s/denials.json", tmpdir);
+	is_int(evidence_write(ev, path, &err), 0, "evidence_write: %s", err.msg);
+	evidence_free(ev);
+	struct evidence_doc *d = NULL;
+	is_int(evidence_load(path, &d, &err), 0, "evidence_load: %s", err.msg);
+	if (!d)
+		goto out;
+	ok(d->enforce, "mode enforce");
+	is_int(d->n_records, 3, "three records: mkdir, getpid, personality");
+	const struct evidence_record *r = find_rec(d, "mkdir", SCMP_ACT_ERRNO_);
+	ok(r && r->count == 3 && r->errno_ret == EACCES && r->tested == 0,
+	   "mkdir: one record, 3 calls, EACCES, no argument tested");
+	r = find_rec(d, "personality", SCMP_ACT_ERRNO_);
+	ok(r && r->count == 1 && r->tested == 1 && r->argv[0] == 8,
+	   "personality: the tested argument recorded (arg0 = 8)");
+	evidence_doc_free(d);
+out:
+	seccomp_spec_free(t);
+	seccomp_prog_free(tp);
+	seccomp_prog_free(bp);
+}
+
 /* A child that makes 8200 distinct made-up syscalls: the record cap holds. */
 static void
 child_flood(struct shared *sh, void *arg)
@@ -1103,6 +1241,8 @@ main(void)
 	test_twin_eval();
 	test_twin_default_profile();
 	test_handle_real();
+	test_record_twin();
+	test_record_handle_real();
 	test_record_cap();
 	test_load_errors();
 	test_recorder();
