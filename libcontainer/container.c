@@ -461,6 +461,8 @@ lc_container_run(const struct lc_global *g, const struct lc_create_opts *o, int 
 			live = NULL;
 		ev = evidence_new(&meta);
 		listener = ev ? observe_take_fd(sr.pid, w.listener_no, err) : lc_err_set(err, ENOMEM, "evidence");
+		if (listener >= 0)
+			evidence_listener_setup(listener);
 		r = listener < 0 ? listener : observe_serve_until_exec(listener, w.fd, ev, j.seccomp.base, err);
 	} else if (r == 1) {
 		r = hand_to_agent(g->root, &j.st, &w, err);

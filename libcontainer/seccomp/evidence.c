@@ -538,6 +538,22 @@ pid_proc(pid_t pid, struct ev_proc *ret)
 	return name && nspid;
 }
 
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+
+void
+evidence_listener_setup(int notify_fd)
+{
+	/* Linux 6.6+: the kernel switches between target and recorder on one CPU. Older
+	 * kernels refuse the ioctl (EINVAL/ENOTTY); notifications work the same, slower. */
+	if (ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) < 0)
+		log_debug("seccomp recorder: synchronous wake-up not available: %m");
+}
+
 /* Answers a notification: CONTINUE (the call runs), or fails it with -error (error 0:
  * "succeeds" with 0 without running, as SECCOMP_RET_ERRNO with errno 0 does). */
 static int

@@ -331,6 +331,7 @@ client_accept_message(struct recorder *rec, struct client *cl, const struct json
 	}
 	/* the container owns the fd from here */
 	rec->cts[rec->n_cts - 1].fd = cl->fds[m.seccomp_fd_index];
+	evidence_listener_setup(rec->cts[rec->n_cts - 1].fd);
 	cl->fds[m.seccomp_fd_index] = -1;
 	log_info("seccomp recorder: recording container %s (label %s)", m.id ? m.id : "?",
 		 m.label && *m.label ? m.label : "none");

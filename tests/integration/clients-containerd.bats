@@ -613,6 +613,46 @@ EOF
 	ctd_assert_clean "$CID"
 }
 
+@test "containerd: seccomp-denials = record enforces the profile and records the denial" {
+	strait_only "recording denials and STRAIT_CONFIG are strait's"
+	local d=$BATS_TEST_TMPDIR sock rec ev
+	sock=$CLIENT_DIR/rec$BATS_TEST_NUMBER.sock # sun_path is 108 bytes
+	mkdir -p "$d/evidence"
+	printf 'seccomp-denials = record\nseccomp-recorder = %s\n' "$sock" >"$d/record.conf"
+	printf '#!/bin/sh\nSTRAIT_CONFIG=%s\nexport STRAIT_CONFIG\nexec %s "$@"\n' \
+		"$d/record.conf" "$CLIENT_RUNTIME" >"$d/strait-record"
+	chmod 755 "$d/strait-record"
+	"$RUNTIME" seccomp recorder --socket "$sock" --dir "$d/evidence" >"$d/recorder.log" 2>&1 &
+	rec=$!
+	local n=100
+	while [ ! -S "$sock" ] && [ $n -gt 0 ]; do
+		sleep 0.05
+		n=$((n - 1))
+	done
+	[ -S "$sock" ] || { kill $rec; fail "recorder did not start: $(cat "$d/recorder.log")"; }
+	printf '%s\n' '{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64"],' \
+		'"syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}' \
+		>"$d/no-mkdir.json"
+	# containerd's config, its shim's create/start: mkdir is denied as the profile says
+	run --separate-stderr ctr_ run --rm --runtime io.containerd.runc.v2 \
+		--runc-binary "$d/strait-record" --runc-root "$CTD_RUNC_ROOT" \
+		--fifo-dir "$CLIENT_DIR/fifo" --env "$(mark_env "$CID")" \
+		--seccomp --seccomp-profile "$d/no-mkdir.json" "$CLIENT_IMAGE" "$CID" \
+		sh -c 'mkdir /tmp/d 2>&1; echo "mkdir=$?"; mkdir /tmp/d 2>/dev/null; echo done'
+	kill -TERM $rec
+	wait $rec || true
+	assert_eq "$status" 0 "stderr: $stderr"
+	assert_contains "$output" "Operation not permitted"
+	assert_has_line "$output" "mkdir=1"
+	assert_has_line "$output" "done"
+	ev=$(ls "$d/evidence/$CID".*.json 2>/dev/null | head -n1)
+	[ -n "$ev" ] || fail "no evidence file; recorder log: $(cat "$d/recorder.log")"
+	assert_eq "$(jq -r .mode "$ev")" enforce
+	assert_eq "$(jq -c '[.records[] | select(.syscall | test("^mkdir")) | [.errnoRet, .count]]' "$ev")" \
+		'[[1,2]]'
+	ctd_assert_clean "$CID"
+}
+
 @test "containerd: nothing left behind by this file (mounts, cgroups, processes, state)" {
 	local left ids
 	ids=$(sort -u "$CLIENT_DIR/ids")
