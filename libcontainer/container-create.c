@@ -271,6 +271,15 @@ save_observe_files(struct create_job *j, struct lc_err *err)
 	json_gen_string(g, j->st.id);
 	json_gen_key(g, "baseSource");
 	json_gen_string(g, j->seccomp.source == SECCOMP_SRC_CONFIG ? "config" : "runtime-default");
+	json_gen_key(g, "image");
+	json_gen_obj_open(g);
+	for (size_t i = 0; i < j->spec->n_annotations; i++) {
+		if (!exe_is_image_key(j->spec->annotations[i].key))
+			continue;
+		json_gen_key(g, j->spec->annotations[i].key);
+		json_gen_string(g, j->spec->annotations[i].value);
+	}
+	json_gen_obj_close(g);
 	if (j->ctx.recorder_fd >= 0) {
 		/* for exec, which records its processes with the same agent */
 		json_gen_key(g, "recorderSocket");

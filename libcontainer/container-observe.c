@@ -23,6 +23,25 @@
 #include "container.h"
 #include "state.h"
 
+char **
+observe_image(const struct lc_spec *s)
+{
+	char **v = calloc(s->n_annotations + 1, sizeof(char *));
+	size_t n = 0;
+
+	for (size_t i = 0; v && i < s->n_annotations; i++) {
+		if (!exe_is_image_key(s->annotations[i].key))
+			continue;
+		if (asprintf(&v[n], "%s=%s", s->annotations[i].key, s->annotations[i].value) < 0) {
+			v[n] = NULL;
+			strv_freep(&v);
+			return NULL;
+		}
+		n++;
+	}
+	return v;
+}
+
 int
 observe_take_fd(pid_t pid, int no, struct lc_err *err)
 {

@@ -14,7 +14,12 @@
 #define SECCOMP_DENIALS_FILE "seccomp-denials.json"
 
 struct seccomp_prog;
+struct lc_spec;
 struct evidence;
+
+/* The image identity annotations of s as "key=value" (NULL-terminated; NULL when out
+ * of memory), for evidence facts. */
+char **observe_image(const struct lc_spec *s);
 
 /* Takes fd number no of pid (pidfd_getfd), waiting up to ~5 s for it to appear (the
  * container process announces the number just before the seccomp() call makes it). */

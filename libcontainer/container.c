@@ -459,6 +459,8 @@ lc_container_run(const struct lc_global *g, const struct lc_create_opts *o, int 
 					      .enforce = j.seccomp.record };
 		if (j.seccomp.record && asprintf(&live, "%s/%s", j.dir, SECCOMP_DENIALS_FILE) < 0)
 			live = NULL;
+		_cleanup_strv_ char **image = observe_image(j.spec);
+		meta.image = image;
 		ev = evidence_new(&meta);
 		listener = ev ? observe_take_fd(sr.pid, w.listener_no, err) : lc_err_set(err, ENOMEM, "evidence");
 		if (listener >= 0)

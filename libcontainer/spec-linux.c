@@ -354,6 +354,27 @@ parse_known_names(struct spec_ctx *c, const struct json_val *v, const char *path
 	return 0;
 }
 
+/* Kept as the JSON text it is; only its type is checked here (the tools read it). */
+static int
+parse_provenance(struct spec_ctx *c, const struct json_val *v, const char *path,
+		 struct spec_seccomp *s)
+{
+	char p[SPEC_PATH_LEN];
+
+	if (spec_absent(v))
+		return 0;
+	int r = spec_expect(c, v, spec_path_key(p, path, "straitProvenance"), JSON_OBJECT, "object");
+	if (r < 0)
+		return r;
+	struct json_gen *g = json_gen_new(false);
+	if (!g)
+		return -ENOMEM;
+	json_gen_value(g, v);
+	r = json_gen_finish(g, &s->provenance, NULL);
+	json_gen_free(g);
+	return r;
+}
+
 static int
 parse_seccomp(struct spec_ctx *c, const struct json_val *v, const char *path,
 	      struct spec_seccomp *s)
@@ -382,6 +403,8 @@ parse_seccomp(struct spec_ctx *c, const struct json_val *v, const char *path,
 		r = FIELD(spec_read_str, c, v, path, "listenerPath", &s->listener_path);
 	if (r >= 0)
 		r = FIELD(spec_read_str, c, v, path, "listenerMetadata", &s->listener_metadata);
+	if (r >= 0)
+		r = parse_provenance(c, json_get(v, "straitProvenance"), path, s);
 	if (r < 0)
 		return r;
 
@@ -441,6 +464,7 @@ seccomp_free(struct spec_seccomp *s)
 	strv_freep(&s->flags);
 	free(s->listener_path);
 	free(s->listener_metadata);
+	free(s->provenance);
 	for (size_t i = 0; i < s->n_rules; i++) {
 		strv_freep(&s->rules[i].names);
 		free(s->rules[i].args);

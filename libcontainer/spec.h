@@ -239,6 +239,10 @@ struct spec_seccomp {
 	size_t n_flags;
 	char *listener_path;
 	char *listener_metadata;
+	/* "straitProvenance" (strait's extension; the runtime-spec has runtimes ignore
+	 * unknown properties): where `seccomp generate` got the profile from, kept as JSON
+	 * text. Not part of the profile's identity (its sha256). */
+	char *provenance;
 	struct spec_seccomp_rule *rules;
 	size_t n_rules;
 };

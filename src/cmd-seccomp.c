@@ -73,7 +73,7 @@ static const struct {
 	{ "generate", cmd_seccomp_generate, "generate [--base P] [-o OUT] [--report R] EVIDENCE...  a profile from evidence" },
 	{ "merge", cmd_seccomp_merge, "merge --union|--intersect [-o OUT] A B...  profile algebra" },
 	{ "diff", cmd_seccomp_diff, "diff A B  what each profile allows that the other does not" },
-	{ "check", cmd_seccomp_check, "check PROFILE [EVIDENCE...]  lint a profile, test it on evidence" },
+	{ "check", cmd_seccomp_check, "check [--against BUNDLE|ID] PROFILE [EVIDENCE...]  lint a profile, test it on evidence; or what changed since its evidence" },
 };
 
 int

@@ -168,6 +168,12 @@ int lc_seccomp_diff(const char *a, const char *b, char **ret_text, struct lc_err
 /* 0 when nothing was found, 1 on findings (*ret_text lists them), -errno. */
 int lc_seccomp_check(const char *profile, char *const *evidence, size_t n_evidence,
 		     char **ret_text, struct lc_err *err);
+/* `check --against BUNDLE|ID PROFILE [EVIDENCE...]`: which facts of the evidence (or
+ * of the profile's straitProvenance) differ now. 0 when none, 1 when some (*ret_text
+ * says which), -errno. */
+int lc_seccomp_check_against(const struct lc_global *g, const char *against, const char *profile,
+			     char *const *evidence, size_t n_evidence, char **ret_text,
+			     struct lc_err *err);
 /* Writes text to path atomically: a temp file in its directory, then rename(2). */
 int lc_seccomp_write_file(const char *path, const char *text, struct lc_err *err);
 

@@ -28,6 +28,14 @@ evidence_doc_free(struct evidence_doc *d)
 		strv_freep(&r->executables);
 	}
 	free(d->records);
+	free(d->entrypoint.path);
+	free(d->entrypoint.sha256);
+	for (size_t i = 0; i < d->n_exes; i++) {
+		free(d->exes[i].path);
+		free(d->exes[i].sha256);
+	}
+	free(d->exes);
+	strv_freep(&d->image);
 	free(d->path);
 	free(d->id);
 	free(d->bundle);
@@ -236,6 +244,66 @@ load_header(const char *file, const struct json_val *root, struct evidence_doc *
 	return 0;
 }
 
+static int
+load_exe(const char *file, const struct json_val *v, const char *field, struct evidence_exe *x,
+	 struct lc_err *err)
+{
+	char sub[64];
+	int q;
+
+	if (json_type(v) != JSON_OBJECT)
+		return lc_err_setx(err, EINVAL, "%s: %s: expected an object", file, field);
+	snprintf(sub, sizeof(sub), "%s.path", field);
+	if ((q = load_str(file, v, "path", sub, true, &x->path, err)) < 0)
+		return q;
+	snprintf(sub, sizeof(sub), "%s.sha256", field);
+	return load_str(file, v, "sha256", sub, false, &x->sha256, err);
+}
+
+/* "facts" (optional: files of earlier strait versions have none). */
+static int
+load_facts(const char *file, const struct json_val *f, struct evidence_doc *d, struct lc_err *err)
+{
+	const struct json_val *ep = f ? json_get(f, "entrypoint") : NULL;
+	const struct json_val *ex = f ? json_get(f, "executables") : NULL;
+	const struct json_val *img = f ? json_get(f, "image") : NULL;
+	int q;
+
+	if (f && json_type(f) != JSON_OBJECT)
+		return lc_err_setx(err, EINVAL, "%s: facts: expected an object", file);
+	if (ep && json_type(ep) != JSON_NULL &&
+	    (q = load_exe(file, ep, "facts.entrypoint", &d->entrypoint, err)) < 0)
+		return q;
+	if (ex && json_type(ex) != JSON_ARRAY)
+		return lc_err_setx(err, EINVAL, "%s: facts.executables: expected an array", file);
+	size_t n = ex ? json_len(ex) : 0;
+	if (n && !(d->exes = calloc(n, sizeof(*d->exes))))
+		return lc_err_set(err, ENOMEM, "%s", file);
+	for (size_t i = 0; i < n; i++) {
+		char field[48];
+		snprintf(field, sizeof(field), "facts.executables[%zu]", i);
+		d->n_exes++;
+		if ((q = load_exe(file, json_at(ex, i), field, &d->exes[i], err)) < 0)
+			return q;
+	}
+	if (img && json_type(img) != JSON_OBJECT)
+		return lc_err_setx(err, EINVAL, "%s: facts.image: expected an object", file);
+	n = img ? json_len(img) : 0;
+	if (!(d->image = calloc(n + 1, sizeof(char *))))
+		return lc_err_set(err, ENOMEM, "%s", file);
+	for (size_t i = 0, k = 0; i < n; i++) {
+		const char *v = json_string(json_value_at(img, i));
+		if (!v)
+			return lc_err_setx(err, EINVAL, "%s: facts.image[\"%s\"]: expected a string",
+					   file, json_key_at(img, i));
+		if (asprintf(&d->image[k++], "%s=%s", json_key_at(img, i), v) < 0) {
+			d->image[k - 1] = NULL;
+			return lc_err_set(err, ENOMEM, "%s", file);
+		}
+	}
+	return 0;
+}
+
 static void
 json_freep(struct json_val **v)
 {
@@ -265,6 +333,8 @@ evidence_load(const char *path, struct evidence_doc **ret, struct lc_err *err)
 	if (!(d = calloc(1, sizeof(*d))) || !(d->path = strdup(path)))
 		return lc_err_set(err, ENOMEM, "%s", path);
 	if ((q = load_header(path, root, d, err)) < 0)
+		return q;
+	if ((q = load_facts(path, json_get(root, "facts"), d, err)) < 0)
 		return q;
 	recs = json_get(root, "records");
 	if (!recs || json_type(recs) != JSON_ARRAY)

@@ -24,6 +24,7 @@
 #include "log.h"
 #include "tables.h"
 #include "seccomp/observe.h"
+#include "seccomp/internal.h"
 #include "seccomp/seccomp.h"
 
 #ifndef __X32_SYSCALL_BIT
@@ -66,6 +67,18 @@ struct rec_key {
 	const uint64_t *argv;
 };
 
+/* An executable the container ran (facts): its path inside the container and sha256
+ * ("" when it could not be hashed); dev/ino/size/mtime spare a second hash. */
+#define EVIDENCE_MAX_FACT_EXES 64
+struct ev_exe {
+	char *path;
+	char sha256[65];
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+};
+
 struct evidence {
 	char *id, *bundle, *label, *base_sha256, *base_source;
 	struct timespec start, end;
@@ -77,6 +90,10 @@ struct evidence {
 	bool enforce; /* deny-and-record: answers with the base's errno */
 	bool dirty;   /* changed since the last evidence_write */
 	uint64_t written_ms; /* CLOCK_MONOTONIC of the last evidence_write */
+	char **image;        /* "key=value" image identity, NULL-terminated, or NULL */
+	struct ev_exe entry; /* the entrypoint (path NULL until its execve is seen) */
+	struct ev_exe exes[EVIDENCE_MAX_FACT_EXES];
+	size_t n_exes;
 	/* strait's own calls after loading the twin (noNewPrivileges=false): a handful of
 	 * identity syscalls, kept apart from the workload's records */
 	struct ev_record rt[EVIDENCE_MAX_RUNTIME];
@@ -233,6 +250,13 @@ evidence_new(const struct evidence_meta *m)
 		return NULL;
 	}
 	ev->enforce = m && m->enforce;
+	size_t n_img = 0;
+	while (m && m->image && m->image[n_img])
+		n_img++;
+	if (n_img && strv_copy_filtered(m->image, n_img, NULL, &ev->image, &n_img) < 0) {
+		evidence_free(ev);
+		return NULL;
+	}
 	clock_gettime(CLOCK_REALTIME, &ev->start);
 	return ev;
 }
@@ -247,6 +271,10 @@ evidence_free(struct evidence *ev)
 			free(ev->recs[i].exes[k]);
 	free(ev->recs);
 	free(ev->index);
+	strv_freep(&ev->image);
+	free(ev->entry.path);
+	for (size_t i = 0; i < ev->n_exes; i++)
+		free(ev->exes[i].path);
 	free(ev->id);
 	free(ev->bundle);
 	free(ev->label);
@@ -442,6 +470,150 @@ is_runtime_syscall(uint32_t arch, int nr)
 		if (nr == seccomp_syscall_resolve_name_arch(a->token, own[i]))
 			return true;
 	return false;
+}
+
+/* ---- facts: the executables that ran ---- */
+/* Which argument of (arch, nr) is an exec's path: 0 for execve, 1 for execveat (whose
+ * dirfd, argument 0, must then be AT_FDCWD for us to follow it); -1 otherwise. The
+ * numbers are resolved once per arch. */
+static int
+exec_path_arg(uint32_t arch, int nr)
+{
+	static struct {
+		uint32_t arch;
+		int execve, execveat;
+	} cache[4];
+	static size_t n;
+
+	for (size_t i = 0; i < n; i++)
+		if (cache[i].arch == arch)
+			return nr == cache[i].execve ? 0 : nr == cache[i].execveat ? 1 : -1;
+	const struct arch_name *a = arch_lookup(arch, nr);
+	if (!a || n == ARRAY_SIZE(cache))
+		return -1;
+	cache[n].arch = arch;
+	cache[n].execve = seccomp_syscall_resolve_name_arch(a->token, "execve");
+	cache[n].execveat = seccomp_syscall_resolve_name_arch(a->token, "execveat");
+	n++;
+	return exec_path_arg(arch, nr);
+}
+
+/* Fills x from the file behind pathfd (hashing only when it is not the same file as
+ * a known one: same dev, inode, size and mtime). */
+static void
+exe_fill(struct evidence *ev, struct ev_exe *x, int pathfd)
+{
+	struct stat st;
+	char hex[65];
+
+	if (fstat(pathfd, &st) == 0) {
+		const struct ev_exe *all[EVIDENCE_MAX_FACT_EXES + 1];
+		size_t n = 0;
+		all[n++] = &ev->entry;
+		for (size_t i = 0; i < ev->n_exes; i++)
+			all[n++] = &ev->exes[i];
+		for (size_t i = 0; i < n; i++) {
+			const struct ev_exe *o = all[i];
+			if (o != x && o->path && o->sha256[0] && o->dev == st.st_dev &&
+			    o->ino == st.st_ino && o->size == st.st_size &&
+			    o->mtime.tv_sec == st.st_mtim.tv_sec && o->mtime.tv_nsec == st.st_mtim.tv_nsec) {
+				memcpy(x->sha256, o->sha256, sizeof(x->sha256));
+				return;
+			}
+		}
+	}
+	if (exe_hash_fd(pathfd, &st, hex) < 0)
+		return;
+	memcpy(x->sha256, hex, sizeof(hex));
+	x->dev = st.st_dev;
+	x->ino = st.st_ino;
+	x->size = st.st_size;
+	x->mtime = st.st_mtim;
+}
+
+/* The fact slot for path: the entrypoint's, a known one (NULL: nothing to do), or a
+ * new one (NULL when the table is full). */
+static struct ev_exe *
+exe_slot(struct evidence *ev, const char *path, bool entrypoint)
+{
+	if (entrypoint)
+		return ev->entry.path ? NULL : &ev->entry;
+	for (size_t i = 0; i < ev->n_exes; i++)
+		if (!strcmp(ev->exes[i].path, path))
+			return NULL;
+	return ev->n_exes < EVIDENCE_MAX_FACT_EXES ? &ev->exes[ev->n_exes] : NULL;
+}
+
+static void
+exe_commit(struct evidence *ev, struct ev_exe *x, const char *path)
+{
+	if (!(x->path = strdup(path)))
+		return;
+	if (x != &ev->entry)
+		ev->n_exes++;
+	ev->dirty = true;
+}
+
+/* An exec notification: the path it names, and what that file hashes to. Trusted only
+ * when the notification is still alive after reading (the target waits for us). */
+static void
+fact_exec(struct evidence *ev, int notify_fd, const struct seccomp_notif *req, int arg,
+	  bool entrypoint)
+{
+	char path[4096];
+
+	if (arg == 1 && (int)req->data.args[0] != AT_FDCWD)
+		return;
+	if (exe_read_path((pid_t)req->pid, req->data.args[arg], path, sizeof(path)) < 0)
+		return;
+	struct ev_exe *x = exe_slot(ev, path, entrypoint);
+	if (!x)
+		return;
+	*x = (struct ev_exe){ 0 };
+	int fd;
+	if (!strcmp(path, "/proc/self/exe")) {
+		/* a re-exec of the caller's own image (busybox does it): that file */
+		char link[64];
+		snprintf(link, sizeof(link), "/proc/%d/exe", (int)req->pid);
+		fd = open(link, O_PATH | O_CLOEXEC);
+	} else {
+		fd = exe_open_in((pid_t)req->pid, path, NULL);
+	}
+	if (ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	if (fd >= 0) {
+		exe_fill(ev, x, fd);
+		close(fd);
+	}
+	exe_commit(ev, x, path);
+	/* the entrypoint also counts among the executables that ran */
+	if (entrypoint && (x = exe_slot(ev, path, false))) {
+		*x = ev->entry;
+		x->path = NULL;
+		exe_commit(ev, x, path);
+	}
+}
+
+/* A recorded call by an executable not yet among the facts: its image, through the
+ * /proc/PID/exe magic link (the process's own file, whatever its namespace). */
+static void
+fact_caller(struct evidence *ev, int notify_fd, const struct seccomp_notif *req, const char *exe)
+{
+	char link[64];
+	struct ev_exe *x = exe_slot(ev, exe, false);
+
+	if (!x)
+		return;
+	*x = (struct ev_exe){ 0 };
+	snprintf(link, sizeof(link), "/proc/%d/exe", (int)req->pid);
+	_cleanup_close_ int fd = open(link, O_PATH | O_CLOEXEC);
+	if (fd < 0 || ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &req->id) < 0)
+		return;
+	exe_fill(ev, x, fd);
+	exe_commit(ev, x, exe);
 }
 
 /* ---- notifications ---- */
@@ -646,6 +818,11 @@ evidence_handle(struct evidence *ev, int notify_fd, const struct seccomp_prog *b
 	/* Before its execve the process is still strait: what it calls then is strait's
 	 * own (identity changes with noNewPrivileges=false), kept apart; the execve is the
 	 * workload's entrypoint and is the workload's record. */
+	int exec_arg = req->pid > 0 ? exec_path_arg(req->data.arch, req->data.nr) : -1;
+	if (exec_arg >= 0)
+		fact_exec(ev, notify_fd, req, exec_arg, by_runtime);
+	else if (have_exe)
+		fact_caller(ev, notify_fd, req, exe);
 	if (act == SECCOMP_RET_ALLOW || (ev->enforce && act == SECCOMP_RET_LOG))
 		;
 	else if (by_runtime && is_runtime_syscall(req->data.arch, req->data.nr))
@@ -769,6 +946,46 @@ gen_record(struct json_gen *g, const struct sorted_rec *s)
 }
 
 static void
+gen_exe(struct json_gen *g, const struct ev_exe *x)
+{
+	json_gen_obj_open(g);
+	gen_kv(g, "path", x->path);
+	gen_kv(g, "sha256", x->sha256[0] ? x->sha256 : NULL);
+	json_gen_obj_close(g);
+}
+
+/* What the evidence was gathered on, beyond the versions: the entrypoint and every
+ * executable seen, with their sha256, and the image identity the client gave. */
+static void
+gen_facts(struct json_gen *g, const struct evidence *ev)
+{
+	json_gen_key(g, "facts");
+	json_gen_obj_open(g);
+	json_gen_key(g, "entrypoint");
+	if (ev->entry.path)
+		gen_exe(g, &ev->entry);
+	else
+		json_gen_null(g);
+	json_gen_key(g, "executables");
+	json_gen_arr_open(g);
+	for (size_t i = 0; i < ev->n_exes; i++)
+		gen_exe(g, &ev->exes[i]);
+	json_gen_arr_close(g);
+	json_gen_key(g, "image");
+	json_gen_obj_open(g);
+	for (char **kv = ev->image; kv && *kv; kv++) {
+		const char *eq = strchr(*kv, '=');
+		if (!eq)
+			continue;
+		_cleanup_free_ char *k = strndup(*kv, (size_t)(eq - *kv));
+		if (k)
+			gen_kv(g, k, eq + 1);
+	}
+	json_gen_obj_close(g);
+	json_gen_obj_close(g);
+}
+
+static void
 gen_header(struct json_gen *g, const struct evidence *ev)
 {
 	struct utsname u;
@@ -797,6 +1014,7 @@ gen_header(struct json_gen *g, const struct evidence *ev)
 	gen_kv(g, "libseccomp", seccomp_libseccomp_version());
 	gen_kv(g, "kernel", uname(&u) == 0 ? u.release : NULL);
 	json_gen_obj_close(g);
+	gen_facts(g, ev);
 	json_gen_key(g, "recordsDropped");
 	json_gen_uint(g, ev->dropped);
 }

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include "spec.h"
 
@@ -44,8 +45,25 @@ int seccomp_record_twin(const struct spec_seccomp *base, struct spec_seccomp **r
 #define SECCOMP_HANDOFF_ADDR 0x5ea1ed000000ULL
 #define SECCOMP_HANDOFF_SIZE 8192
 
+/* ---- exe-facts.c: what the container ran ---- */
+/* Reads the NUL-terminated string at addr of pid's memory into buf (len bytes). */
+int exe_read_path(pid_t pid, uint64_t addr, char *buf, size_t len);
+/* An O_PATH fd of path as pid sees it, never outside its root: absolute paths from
+ * /proc/PID/root (RESOLVE_IN_ROOT), relative ones beneath /proc/PID/<base> ("cwd" when
+ * base is NULL). -errno on failure. */
+int exe_open_in(pid_t pid, const char *path, const char *base);
+/* The same under a root directory fd (a bundle's rootfs). */
+int exe_open_under(int rootfd, const char *path);
+/* The sha256 (hex) of the regular file behind an O_PATH fd, and its stat. -EINVAL for
+ * anything but a regular file (never opened for reading), -EFBIG past 512 MiB. */
+int exe_hash_fd(int pathfd, struct stat *st, char hex[65]);
+/* True for the annotations that identify the image (org.opencontainers.image.*, the
+ * image names containerd's CRI and podman set): the evidence's facts.image. */
+bool exe_is_image_key(const char *key);
+
 struct evidence_meta {
 	const char *id, *bundle, *label;
+	char *const *image; /* "key=value" image identity annotations (NULL-terminated), or NULL */
 	const char *base_sha256; /* of the base profile */
 	const char *base_source; /* "config" | "runtime-default" */
 	bool enforce;            /* deny-and-record: answer with the base's errno */
@@ -120,6 +138,13 @@ struct evidence_doc {
 	char *start, *end;
 	uint64_t records_dropped; /* new records past the recorder's cap (normally 0) */
 	char *strait_version, *libseccomp_version, *kernel_version;
+	/* facts: the entrypoint, the executables that ran (sha256 NULL when not hashed),
+	 * the image identity as "key=value"; all may be empty */
+	struct evidence_exe {
+		char *path, *sha256;
+	} entrypoint, *exes;
+	size_t n_exes;
+	char **image; /* NULL-terminated, never NULL after a load */
 	struct evidence_record *records;
 	size_t n_records;
 };

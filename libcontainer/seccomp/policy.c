@@ -227,6 +227,31 @@ seccomp_decision_release(struct seccomp_decision *d)
 	d->owned_profile = NULL;
 }
 
+/* Where the profile came from, when `seccomp generate` wrote it: the evidence's report
+ * (its sha256), when, from how many runs, the last of them ending when. */
+static void
+gen_provenance(struct json_gen *g, const struct spec_seccomp *p)
+{
+	static const char *const keys[] = { "reportSha256", "generated", "runs", "lastRun" };
+	struct json_val *v = NULL;
+	char jerr[64];
+
+	if (!p || !p->provenance ||
+	    json_parse(p->provenance, strlen(p->provenance), &v, jerr, sizeof(jerr)) < 0)
+		return;
+	json_gen_key(g, "provenance");
+	json_gen_obj_open(g);
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		const struct json_val *x = json_get(v, keys[i]);
+		if (!x)
+			continue;
+		json_gen_key(g, keys[i]);
+		json_gen_value(g, x);
+	}
+	json_gen_obj_close(g);
+	json_free(v);
+}
+
 char *
 seccomp_decision_json(const struct seccomp_decision *d, const struct lc_config *cfg)
 {
@@ -263,6 +288,7 @@ seccomp_decision_json(const struct seccomp_decision *d, const struct lc_config *
 		json_gen_key(g, "label");
 		json_gen_string(g, d->label ? d->label : "");
 	}
+	gen_provenance(g, d->profile);
 	json_gen_key(g, "unknownSkipped");
 	json_gen_arr_open(g);
 	for (char **n = base ? base->unknown : NULL; n && *n; n++)

@@ -233,6 +233,15 @@ seccomp_spec_to_json(const struct spec_seccomp *s, bool pretty, char **ret_json)
 	for (size_t i = 0; i < s->n_rules; i++)
 		gen_rule(g, &s->rules[i]);
 	json_gen_arr_close(g);
+	if (s->provenance) {
+		struct json_val *pv = NULL;
+		char jerr[64];
+		if (json_parse(s->provenance, strlen(s->provenance), &pv, jerr, sizeof(jerr)) == 0) {
+			json_gen_key(g, "straitProvenance");
+			json_gen_value(g, pv);
+			json_free(pv);
+		}
+	}
 	json_gen_obj_close(g);
 	r = json_gen_finish(g, ret_json, NULL);
 	json_gen_free(g);
@@ -248,6 +257,7 @@ seccomp_spec_free(struct spec_seccomp *s)
 	strv_freep(&s->flags);
 	free(s->listener_path);
 	free(s->listener_metadata);
+	free(s->provenance);
 	for (size_t i = 0; i < s->n_rules; i++) {
 		strv_freep(&s->rules[i].names);
 		free(s->rules[i].args);

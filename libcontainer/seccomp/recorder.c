@@ -294,6 +294,25 @@ ct_append(struct recorder *rec, struct container *c)
 	return 0;
 }
 
+/* The metadata's "image" object as "key=value" strings (NULL-terminated); NULL when
+ * absent or out of memory (the facts then have no image). */
+static char **
+meta_image(const struct json_val *img)
+{
+	size_t n = img && json_type(img) == JSON_OBJECT ? json_len(img) : 0;
+	char **v = n ? calloc(n + 1, sizeof(char *)) : NULL;
+	size_t k = 0;
+
+	for (size_t i = 0; v && i < n; i++) {
+		const char *val = json_string(json_value_at(img, i));
+		if (val && asprintf(&v[k], "%s=%s", json_key_at(img, i), val) >= 0)
+			k++;
+		else
+			v[k] = NULL;
+	}
+	return v;
+}
+
 /* A complete message: checks it, loads the base profile and starts serving the fd. */
 static int
 client_accept_message(struct recorder *rec, struct client *cl, const struct json_val *root,
@@ -317,12 +336,14 @@ client_accept_message(struct recorder *rec, struct client *cl, const struct json
 	q = base_get(rec, m.base_path, &c, err);
 	if (q < 0)
 		return lc_err_prefix(err, "base profile");
+	_cleanup_strv_ char **image = meta_image(json_get(meta, "image"));
 	struct evidence_meta em = { .id = m.id,
 				    .bundle = m.bundle,
 				    .label = m.label,
 				    .base_sha256 = c.base->sha256,
 				    .base_source = m.base_source,
-				    .enforce = m.enforce };
+				    .enforce = m.enforce,
+				    .image = image };
 	c.ev = evidence_new(&em);
 	if (!c.ev || (m.id && !(c.id = strdup(m.id))) || (m.live && !(c.live = strdup(m.live))) ||
 	    (m.label && !(c.label = strdup(m.label))) || ct_append(rec, &c) < 0) {

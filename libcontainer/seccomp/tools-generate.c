@@ -7,9 +7,11 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "error.h"
 #include "macro.h"
 #include "seccomp/seccomp.h"
+#include "seccomp/sha256.h"
 #include "seccomp/tools.h"
 
 struct gen {
@@ -286,6 +288,32 @@ tools_generate(const struct spec_seccomp *base, struct evidence_doc *const *docs
 	return 0;
 }
 
+/* The profile remembers where it came from: the report's sha256 and the facts of the
+ * runs (straitProvenance; docs/seccomp-tools.md). */
+static int
+set_provenance(struct spec_seccomp *out, struct evidence_doc *const *docs, size_t n,
+	       const char *report)
+{
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	char hex[65], now[40];
+	struct timespec ts;
+	struct tm tm;
+	struct tools_facts f;
+
+	sha256(report, strlen(report), digest);
+	sha256_hex(digest, hex);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	int r = tools_facts_from_docs(docs, n, &f);
+	free(out->provenance);
+	out->provenance = NULL;
+	if (r >= 0)
+		r = tools_provenance_json(&f, hex, now, &out->provenance);
+	tools_facts_free(&f);
+	return r;
+}
+
 int
 lc_seccomp_generate(const char *base, char *const *evidence, size_t n_evidence,
 		    char **ret_profile, char **ret_report, struct lc_err *err)
@@ -308,6 +336,8 @@ lc_seccomp_generate(const char *base, char *const *evidence, size_t n_evidence,
 		if (fclose(f) != 0 && r >= 0)
 			r = lc_err_set(err, ENOMEM, "seccomp generate");
 	}
+	if (r >= 0 && (r = set_provenance(out, docs, n_evidence, report)) < 0)
+		lc_err_set(err, -r, "seccomp generate");
 	if (r >= 0 && (r = tools_spec_json(out, ret_profile)) < 0)
 		lc_err_set(err, -r, "seccomp generate");
 	if (docs)

@@ -274,6 +274,11 @@ tools_report_write(FILE *f, const struct tools_gen_result *g)
 	print_list(f, "architectures added", g->archs_added, g->n_archs_added);
 	if (g->base && print_candidates(f, g) < 0)
 		return -ENOMEM;
+	struct tools_facts facts;
+	int r = tools_facts_from_docs(g->docs, g->n_docs, &facts);
+	if (r >= 0)
+		tools_facts_report(f, &facts);
+	tools_facts_free(&facts);
 	print_warnings(f, g);
-	return 0;
+	return r;
 }

@@ -35,6 +35,33 @@ bool tools_act_lets_through(struct tools_act a);
 const char *tools_act_format(struct tools_act a, char *buf, size_t len);
 #define TOOLS_ACT_LEN 64
 
+/* ---- facts (tools-facts.c) ---- */
+struct tools_strset {
+	char **v; /* sorted, distinct, NULL-terminated (NULL when empty) */
+	size_t n;
+};
+struct tools_exeset {
+	struct evidence_exe *v; /* sorted by path, distinct (path, sha256) */
+	size_t n;
+};
+/* What runs were recorded on, merged: versions, entrypoints, executables, image
+ * identity ("key=value"), how many runs and when the last ended. */
+struct tools_facts {
+	struct tools_strset kernels, libseccomps, straits, image;
+	struct tools_exeset entrypoints, exes;
+	size_t runs;
+	char *last;
+};
+int tools_facts_from_docs(struct evidence_doc *const *docs, size_t n, struct tools_facts *f);
+/* From a profile's straitProvenance text; -EINVAL when it is not JSON. */
+int tools_facts_from_provenance(const char *text, struct tools_facts *f);
+void tools_facts_free(struct tools_facts *f);
+/* The "facts" section of generate's report. */
+void tools_facts_report(FILE *out, const struct tools_facts *f);
+/* The straitProvenance object generate puts in the profile (JSON text, malloc'd). */
+int tools_provenance_json(const struct tools_facts *f, const char *report_sha256, const char *now,
+			  char **ret);
+
 /* ---- denials (tools-denials.c) ---- */
 /* The text form of `strait seccomp denials`: a summary line naming who, then one
  * indented line per record (arch, syscall, tested arguments, action, count, times,
