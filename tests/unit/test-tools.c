@@ -770,6 +770,11 @@ test_generate_plain(void)
 		 "recorded but not added: 1\n"
 		 "  SCMP_ARCH_X86_64 nr:999: libseccomp %s has no name for it, and a profile allows "
 		 "syscalls by name\n"
+		 "facts (what the runs were recorded on; `strait seccomp check --against` compares "
+		 "them with a bundle or a container):\n"
+		 "  kernel: (not recorded)\n  libseccomp: (not recorded)\n  strait: (not recorded)\n"
+		 "  entrypoints: 0 (not recorded)\n  executables: 0 (not recorded)\n"
+		 "  image: (not recorded)\n"
 		 "warning: no --base: the output allows only the recorded syscalls. A run records "
 		 "only what its recording profile would have blocked, so this is complete only for "
 		 "runs recorded against a profile that allows nothing\n",
