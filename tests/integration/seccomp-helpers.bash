@@ -42,10 +42,17 @@ sc_build() {
 	) 9>"$SC_BIN.lock"
 }
 
-# requires_m32: skips unless the i386 test program could be built.
+# requires_m32: skips unless the i386 test program could be built and the kernel runs
+# i386 code (IA-32 emulation: CONFIG_IA32_EMULATION and not ia32_emulation=false).
+# Without it there is no i386 entry to bypass a filter through, and nothing to test.
 requires_m32() {
 	[ -f "$SC_BIN/sctest32" ] && [ -s "$SC_BIN/nr32" ] ||
 		skip "no i386 toolchain (gcc -m32 -static): $(head -c 200 "$SC_BIN/m32.log" 2>/dev/null)"
+	local out
+	out=$("$SC_BIN/sctest32" sys "$(nr32 getpid)" 2>&1) ||
+		skip "this kernel runs no i386 code (IA-32 emulation is off): ${out##*: }"
+	"$SC_BIN/sctest" int80 "$(nr32 getpid)" >/dev/null 2>&1 ||
+		skip "this kernel has no int 0x80 entry for x86_64 processes (IA-32 emulation is off)"
 }
 
 # nr NAME / nr32 NAME: the x86_64 / i386 syscall number.

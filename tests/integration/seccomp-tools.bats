@@ -46,8 +46,13 @@ tool() {
 		"SCMP_ARCH_X86_64 execve SCMP_ACT_ERRNO 1 1"
 	tool generate "$T/a.json" "$T/b.json"
 	[ "$status" = 0 ] || fail "$stderr"
-	assert_eq "$(jq -c . <<<"$output")" \
+	assert_eq "$(jq -c 'del(.straitProvenance)' <<<"$output")" \
 		'{"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":1,"architectures":["SCMP_ARCH_X86_64"],"syscalls":[{"names":["execve","mkdir","read"],"action":"SCMP_ACT_ALLOW"}]}'
+	# where it came from: the report's hash, the runs, what they were recorded on
+	assert_eq "$(jq -c '.straitProvenance | del(.generated, .reportSha256)' <<<"$output")" \
+		'{"runs":2,"lastRun":"2026-11-22T18:05:00.000000000Z","facts":{"kernel":["6"],"libseccomp":["2.5.4"],"strait":["0"],"entrypoints":[],"executables":[],"image":[]}}'
+	assert_eq "$(jq -r .straitProvenance.reportSha256 <<<"$output")" \
+		"$(printf '%s\n' "$stderr" | sha256sum | cut -d' ' -f1)"
 	assert_has_line "$stderr" "runs merged: 2"
 	assert_has_line "$stderr" "labels: 2 (startup: 1 run, traffic: 1 run)"
 	assert_has_line "$stderr" "  SCMP_ARCH_X86_64 read: 2/2 runs, 15 calls, SCMP_ACT_ERRNO(EPERM)"
