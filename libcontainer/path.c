@@ -249,11 +249,45 @@ path_open_in_root(int rootfd, const char *path, int flags, int *ret_fd, struct l
 	return 0;
 }
 
+static int split_parent(const char *path, char **ret_dir, char base[static NAME_MAX + 1]);
+static int mkdir_in_root_raw(int rootfd, const char *path, mode_t mode, int *ret_fd);
+
+/* The usual missing directory: its parent resolves (or is made the same way) and the
+ * last component is created there and opened without following anything. A symlink
+ * or another non-directory in its place, ".", ".." or a race returns -EXDEV, and the
+ * caller takes the walk, which resolves such entries inside the root. */
+static int
+mkdir_last(int rootfd, const char *path, mode_t mode, int depth, int *ret_fd)
+{
+	_cleanup_free_ char *dir = NULL;
+	_cleanup_close_ int dirfd = -1;
+	char base[NAME_MAX + 1];
+	int r;
+
+	if (depth > 16 || split_parent(path, &dir, base) < 0)
+		return -EXDEV;
+	r = open_in_root_raw(rootfd, dir, O_PATH | O_DIRECTORY | O_CLOEXEC, &dirfd);
+	if (r == -ENOENT)
+		r = mkdir_last(rootfd, dir, mode, depth + 1, &dirfd);
+	if (r < 0)
+		return r;
+	if (mkdirat(dirfd, base, mode) < 0 && errno != EEXIST)
+		return -errno;
+	int fd = openat(dirfd, base, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOTDIR || errno == ENOENT || errno == ELOOP ? -EXDEV : -errno;
+	*ret_fd = fd;
+	return 0;
+}
+
 static int
 mkdir_in_root_raw(int rootfd, const char *path, mode_t mode, int *ret_fd)
 {
 	int r = open_in_root_raw(rootfd, path, O_PATH | O_DIRECTORY | O_CLOEXEC, ret_fd);
 	if (r != -ENOENT)
+		return r;
+	r = mkdir_last(rootfd, path, mode, 0, ret_fd);
+	if (r != -EXDEV)
 		return r;
 	for (int i = 0; i < 32; i++) {
 		r = walk_in_root(rootfd, path, O_PATH | O_DIRECTORY | O_CLOEXEC, true, mode,

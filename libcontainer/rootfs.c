@@ -227,23 +227,50 @@ same_set(const char *a, const char *b)
 	return n_a == n_b;
 }
 
+/* /proc/self/cgroup, read once per process: every hierarchy's bind asks for it, and
+ * the container's cgroups do not change while its mounts are made. */
+static const char *
+self_cgroups(void)
+{
+	static char text[16384];
+	static pid_t reader;
+
+	if (reader != getpid()) {
+		_cleanup_close_ int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+		size_t len = 0;
+		ssize_t n = 0;
+		if (fd < 0)
+			return NULL;
+		while (len < sizeof(text) - 1 &&
+		       (n = read(fd, text + len, sizeof(text) - 1 - len)) > 0)
+			len += (size_t)n;
+		if (n < 0)
+			return NULL;
+		text[len] = '\0';
+		reader = getpid();
+	}
+	return text;
+}
+
 /* The container's own path in hierarchy h, from /proc/self/cgroup (it was placed in
  * its cgroup before GO). Lines are "id:controllers:path"; v2 is "0::path". */
 static int
 own_cgroup_path(const struct mount_cgroup_hier *h, char *buf, size_t size)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/cgroup", "re");
+	const char *text = self_cgroups();
 	char line[4096];
 
-	if (!f)
+	if (!text)
 		return -errno;
-	while (fgets(line, sizeof(line), f)) {
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, "\n");
+		snprintf(line, sizeof(line), "%.*s", (int)n, p);
+		p += n + (p[n] == '\n');
 		char *ctl = strchr(line, ':'), *path = ctl ? strchr(ctl + 1, ':') : NULL;
 		if (!path)
 			continue;
 		*ctl++ = '\0';
 		*path++ = '\0';
-		path[strcspn(path, "\n")] = '\0';
 		bool match = h->v2 ? strcmp(line, "0") == 0 && !*ctl
 				   : *ctl && same_set(ctl, h->controllers);
 		if (match) {

@@ -3,8 +3,11 @@
  * rdma in v1-io.c), the freezer, and statistics.
  * Directories, pids and the state string are cgroup.c's; on a hybrid host the extra
  * cgroup2 directory only receives the pids and is never written here. */
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <string.h>
+#include <unistd.h>
 #include "internal.h"
 #include "log.h"
 
@@ -245,6 +248,29 @@ v1_pids(struct cgroup_mgr *m, const struct spec_resources *r, struct lc_err *err
 	return write_i64(h, "pids.max", r->pids_limit, err);
 }
 
+/* One rule to devices.allow or devices.deny. Each write(2) to these files is one rule,
+ * so on cgroupfs both stay open for the whole list (fds[0]: deny, fds[1]: allow); a
+ * test's fake hierarchy gets one file per write, as cgroup_write makes it. */
+static int
+v1_device_rule(const struct cg_hier *h, int fds[2], bool allow, const char *rule,
+	       struct lc_err *err)
+{
+	const char *file = allow ? "devices.allow" : "devices.deny";
+	char path[PATH_MAX];
+
+	if (h->fake)
+		return cgroup_write(h, h->dir, file, rule, err);
+	snprintf(path, sizeof(path), "%s/%s", h->dir, file);
+	if (fds[allow] < 0 && (fds[allow] = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return lc_err_set(err, errno, "cgroup: write %s to %s", rule, path);
+	ssize_t n = write(fds[allow], rule, strlen(rule));
+	if (n < 0)
+		return lc_err_set(err, errno, "cgroup: write %s to %s", rule, path);
+	if ((size_t)n != strlen(rule))
+		return lc_err_set(err, EIO, "cgroup: write %s to %s: short write", rule, path);
+	return 0;
+}
+
 /* Deny everything, then the spec's rules in order, then the default allow list, which
  * is appended as runc does: callers such as containerd send only a deny-all rule and
  * count on /dev/null and friends staying usable. */
@@ -252,6 +278,7 @@ static int
 v1_devices(struct cgroup_mgr *m, const struct spec_resources *r, struct lc_err *err)
 {
 	struct cg_hier *h = cgroup_find(m, "devices");
+	int fds[2] = { -1, -1 };
 	char rule[64];
 	int ret;
 	if (!h) {
@@ -262,19 +289,20 @@ v1_devices(struct cgroup_mgr *m, const struct spec_resources *r, struct lc_err *
 		log_debug("cgroup: no devices hierarchy; device access is not restricted");
 		return 0;
 	}
-	if ((ret = cgroup_write(h, h->dir, "devices.deny", "a", err)) < 0)
-		return ret;
-	for (size_t i = 0; i < r->n_devices + cgroup_n_default_devices; i++) {
+	ret = v1_device_rule(h, fds, false, "a", err);
+	for (size_t i = 0; ret >= 0 && i < r->n_devices + cgroup_n_default_devices; i++) {
 		const struct spec_device_cgroup *d = i < r->n_devices
 							     ? &r->devices[i]
 							     : &cgroup_default_devices[i - r->n_devices];
 		cgroup_device_rule(d, rule, sizeof(rule));
-		ret = cgroup_write(h, h->dir, d->allow ? "devices.allow" : "devices.deny", rule, err);
-		if (ret < 0)
-			return i < r->n_devices ? lc_err_prefix(err, "linux.resources.devices[%zu]", i)
-						: ret;
+		ret = v1_device_rule(h, fds, d->allow, rule, err);
+		if (ret < 0 && i < r->n_devices)
+			lc_err_prefix(err, "linux.resources.devices[%zu]", i);
 	}
-	return 0;
+	for (int i = 0; i < 2; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return ret < 0 ? ret : 0;
 }
 
 static int

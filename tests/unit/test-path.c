@@ -78,6 +78,8 @@ setup(void)
 	ln("loop1", "loop2");
 	ln("/newdir/file", "dangling");         /* dangling file target */
 	ln("/made/here", "danglingdir");        /* dangling directory target */
+	ln("/made/last-openat2", "lastlink-openat2"); /* dangling, as the last component */
+	ln("/made/last-walk", "lastlink-walk");
 	ln("/etc/hostname-strait-test", "hostfile");
 	ln(outside, "toout");                   /* absolute path of a host dir */
 	ln("../outside", "relout");             /* relative climb to a host dir */
@@ -227,8 +229,27 @@ test_create(int rootfd, const char *mode)
 	if (r >= 0)
 		close(fd);
 
+	/* the last component alone missing, and a dangling symlink in its place */
+	snprintf(dpath, sizeof(dpath), "lastlink-%s", mode);
+	r = path_mkdir_in_root(rootfd, dpath, 0755, &fd, NULL);
+	snprintf(rel, sizeof(rel), "made/last-%s", mode);
+	is_int(r >= 0 ? fd_ino(fd) : 0, ino_in(rel), "%s: mkdir of a dangling symlink makes its target in root", mode);
+	if (r >= 0)
+		close(fd);
+	snprintf(dpath, sizeof(dpath), "/made/last-%s", mode);
+	ok(stat(dpath, &st) < 0 && errno == ENOENT, "%s: and nothing on the host", mode);
+
+	/* several missing levels */
+	snprintf(dpath, sizeof(dpath), "dir/%s-n1/n2/n3", mode);
+	r = path_mkdir_in_root(rootfd, dpath, 0755, &fd, NULL);
+	is_int(r >= 0 ? fd_ino(fd) : 0, ino_in(dpath), "%s: mkdir -p of three new levels", mode);
+	if (r >= 0)
+		close(fd);
+
 	r = path_mkdir_in_root(rootfd, "etc/passwd/x", 0755, &fd, NULL);
 	is_int(r, -ENOTDIR, "%s: mkdir under a file fails", mode);
+	r = path_mkdir_in_root(rootfd, "etc/passwd", 0755, &fd, NULL);
+	is_int(r, -ENOTDIR, "%s: mkdir of an existing file fails", mode);
 
 	r = path_mkdir_in_root(rootfd, "loop1/x", 0755, &fd, NULL);
 	is_int(r, -ELOOP, "%s: mkdir through a loop fails", mode);
