@@ -269,24 +269,15 @@ load_cgroup(const struct lc_state *st, struct cgroup_mgr **ret, struct lc_err *e
 	return cgroup_load(CGROUP_ROOT, st->cgroup, ret, err);
 }
 
-/* Signals every process of the container's cgroup (kill --all, delete --force). */
+/* Signals every process of cgroup cg. Freeze first so that no new process escapes the
+ * snapshot, signal, then thaw (a frozen process only acts on the signal once thawed).
+ * An empty cgroup, the usual case at delete, needs none of it. */
 static int
-kill_all(const struct lc_state *st, int signo, struct lc_err *err)
+kill_in(struct cgroup_mgr *cg, int signo, struct lc_err *err)
 {
-	struct cgroup_mgr *cg = NULL;
 	_cleanup_free_ pid_t *pids = NULL;
 	size_t n = 0;
-	int r = load_cgroup(st, &cg, err);
-	if (r < 0)
-		return r;
-	if (!cg) {
-		r = signal_init(st, signo);
-		return r < 0 && r != -ESRCH ? lc_err_set(err, -r, "kill") : 0;
-	}
-	/* Freeze first so that no new process escapes the snapshot, signal, then thaw
-	 * (a frozen process only acts on the signal once thawed). An empty cgroup, the
-	 * usual case at delete, needs none of it. */
-	r = cgroup_pids(cg, &pids, &n, err);
+	int r = cgroup_pids(cg, &pids, &n, err);
 	if (r >= 0 && n > 0) {
 		free(pids);
 		pids = NULL;
@@ -297,6 +288,22 @@ kill_all(const struct lc_state *st, int signo, struct lc_err *err)
 		if (frozen)
 			cgroup_freeze(cg, false, NULL);
 	}
+	return r;
+}
+
+/* Signals every process of the container's cgroup (kill --all, delete --force). */
+static int
+kill_all(const struct lc_state *st, int signo, struct lc_err *err)
+{
+	struct cgroup_mgr *cg = NULL;
+	int r = load_cgroup(st, &cg, err);
+	if (r < 0)
+		return r;
+	if (!cg) {
+		r = signal_init(st, signo);
+		return r < 0 && r != -ESRCH ? lc_err_set(err, -r, "kill") : 0;
+	}
+	r = kill_in(cg, signo, err);
 	cgroup_free(cg);
 	return r;
 }
@@ -351,7 +358,7 @@ destroy(const struct lc_global *g, struct lc_state *st, enum ct_status status, s
 		return r;
 	if (cg) {
 		/* Remaining processes (e.g. double-forked ones) would keep the cgroup busy. */
-		kill_all(st, SIGKILL, NULL);
+		kill_in(cg, SIGKILL, NULL);
 		r = cgroup_destroy(cg, err);
 		cgroup_free(cg);
 		if (r < 0)

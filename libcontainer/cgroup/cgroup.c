@@ -212,6 +212,9 @@ remove_dir(const struct cg_hier *h, const char *dir, bool retry)
 static int
 remove_tree(const struct cg_hier *h, const char *dir, struct lc_err *err)
 {
+	/* the usual case first: no sub-cgroup and no task left, one rmdir */
+	if (rmdir(dir) == 0 || errno == ENOENT)
+		return 0;
 	DIR *d = opendir(dir);
 	if (!d && errno == ENOENT)
 		return 0;
