@@ -6,6 +6,8 @@
 # Rows:
 #   run              `run` of /bin/true (one process each)
 #   create+start+delete  the three commands in a row, against one floor run
+#   ..., read-only binary  the same with strait's binary on a read-only bind mount (as
+#                    an operator can install it): create then skips its re-exec
 #   100 in a row     100 `run`s back to back, against 100 floor runs (LOOPS times)
 #   run, isolated    `run` with 200 ms of quiet before each (as a client starts
 #                    containers): costs that a tight loop hides show here
@@ -27,19 +29,29 @@ rusage=$build/bench/rusage
 [ "$(id -u)" = 0 ] || { echo "bench/run.sh: needs root" >&2; exit 1; }
 [ -x "$strait" ] || { echo "bench/run.sh: no strait at $strait (build first)" >&2; exit 1; }
 [ -n "$runc" ] || { echo "bench/run.sh: runc not found (apt-get install runc)" >&2; exit 1; }
+# A private mount namespace, so that the read-only bind mount of the binary that one row
+# needs never reaches the host's mount table; it goes away with the benchmark.
+if [ -z "${STRAIT_BENCH_NS:-}" ]; then
+	STRAIT_BENCH_NS=1 exec unshare -m --propagation private "$0" "$@"
+fi
 if [ ! -x "$floor" ] || [ ! -x "$rusage" ]; then
 	make -C "$build" -s bench/floor bench/rusage
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/strait-bench.XXXXXX")
+strait_ro=$work/ro/strait
 cleanup() {
 	local id
 	for id in $(ls "$work/state-strait" 2>/dev/null); do
 		"$strait" --root "$work/state-strait" delete --force "$id" >/dev/null 2>&1 || true
 	done
+	for id in $(ls "$work/state-strait-ro" 2>/dev/null); do
+		"$strait_ro" --root "$work/state-strait-ro" delete --force "$id" >/dev/null 2>&1 || true
+	done
 	for id in $(ls "$work/state-runc" 2>/dev/null); do
 		"$runc" --root "$work/state-runc" delete --force "$id" >/dev/null 2>&1 || true
 	done
+	umount "$work/ro/strait" 2>/dev/null || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -52,11 +64,19 @@ cp -a "$work/cache/rootfs" "$work/bundle/rootfs"
 jq '.process.terminal = false | .process.args = ["/bin/true"]' "$work/bundle/config.json" \
 	>"$work/config.json"
 mv "$work/config.json" "$work/bundle/config.json"
+mkdir "$work/ro"
+cp "$strait" "$strait_ro"
+mount --bind "$strait_ro" "$strait_ro"
+mount -o remount,bind,ro "$strait_ro"
 
 rt() { # rt strait|runc ARGS...: the runtime with its own state root
 	local w=$1
 	shift
-	if [ "$w" = strait ]; then "$strait" --root "$work/state-strait" "$@"; else "$runc" --root "$work/state-runc" "$@"; fi
+	case $w in
+	strait) "$strait" --root "$work/state-strait" "$@" ;;
+	strait-ro) "$strait_ro" --root "$work/state-strait-ro" "$@" ;;
+	*) "$runc" --root "$work/state-runc" "$@" ;;
+	esac
 }
 
 # one_run WHICH ROUND [SUFFIX]: one `run`, its line appended to WHICH.SUFFIX (run).
@@ -74,6 +94,7 @@ one_run() {
 one_csd() {
 	local which=$1 i=$2 bin=$strait
 	[ "$which" = runc ] && bin=$runc
+	[ "$which" = strait-ro ] && bin=$strait_ro
 	if [ "$which" = floor ]; then
 		"$rusage" "$work/floor.csd" "$floor" "$work/bundle/rootfs" /bin/true </dev/null >/dev/null
 		return
@@ -117,9 +138,10 @@ for ((i = 1; i <= n; i++)); do
 	done
 done
 ncsd=$(((n + 1) / 2))
+csd_order=(strait runc floor strait-ro)
 for ((i = 1; i <= ncsd; i++)); do
-	for ((k = 0; k < 3; k++)); do
-		w=${order[$(((i + k) % 3))]}
+	for ((k = 0; k < 4; k++)); do
+		w=${csd_order[$(((i + k) % 4))]}
 		one_csd "$w" "$i" || fail "$w create/start/delete failed at round $i"
 	done
 done
@@ -150,6 +172,7 @@ ratios() { paste <(cat "$1") <(cat "$2") | awk '$2 > 0 { printf "%.4f\n", $1 / $
 
 col "$work/strait.run" 1 >"$work/s.run" && col "$work/runc.run" 1 >"$work/r.run" && col "$work/floor.run" 1 >"$work/f.run"
 csd_sum "$work/strait.csd" >"$work/s.csd" && csd_sum "$work/runc.csd" >"$work/r.csd"
+csd_sum "$work/strait-ro.csd" >"$work/sro.csd"
 col "$work/floor.csd" 1 >"$work/f.csd"
 ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
 row() { # row LABEL S R F  (files of microseconds; F paired with S and R)
@@ -164,6 +187,7 @@ echo "kernel $(uname -r), $(nproc) CPUs; $n rounds of run, $ncsd of create+start
 printf '%-22s %9s %9s %9s %12s %12s\n' "median ms" strait runc floor strait/floor runc/strait
 row "run /bin/true" "$work/s.run" "$work/r.run" "$work/f.run"
 row "create+start+delete" "$work/s.csd" "$work/r.csd" "$work/f.csd"
+row "  read-only binary" "$work/sro.csd" "$work/r.csd" "$work/f.csd"
 row "100 in a row" "$work/strait.loop" "$work/runc.loop" "$work/floor.loop"
 for w in strait runc floor; do col "$work/$w.iso" 1 >"$work/$w.iso1"; done
 row "run, isolated" "$work/strait.iso1" "$work/runc.iso1" "$work/floor.iso1"
