@@ -25,7 +25,7 @@ struct target {
 	char *what;            /* "bundle /srv/b" | "container web-1 (running, pid 42)" */
 	struct lc_spec *spec;  /* its config */
 	int rootfd;            /* its root (O_PATH) */
-	pid_t pid;             /* > 0: running, its entrypoint is /proc/PID/exe */
+	int exefd;             /* running: what its process runs (/proc/PID/exe), else -1 */
 };
 
 struct stale {
@@ -75,46 +75,58 @@ compare_version(struct stale *s, const char *what, const struct tools_strset *th
 	verdict(s, set_has(then, now), "%s: %s now, recorded on %s", what, now, list ? list : "?");
 }
 
+/* In the target's root: path, relative to the process's cwd when it has no leading '/'. */
+static int
+open_entry(const struct target *t, const char *path)
+{
+	_cleanup_free_ char *full = NULL;
+	const char *cwd = t->spec->process.cwd ? t->spec->process.cwd : "/";
+
+	if (path[0] != '/' && asprintf(&full, "%s/%s", cwd, path) < 0)
+		return -ENOMEM;
+	return exe_open_under(t->rootfd, full ? full : path);
+}
+
 /* sha256 of path under the target's root; false when it is missing or not a file. */
 static bool
 hash_under(const struct target *t, const char *path, char hex[65])
 {
 	struct stat st;
-	_cleanup_close_ int fd = exe_open_under(t->rootfd, path);
+	_cleanup_close_ int fd = open_entry(t, path);
 	return fd >= 0 && exe_hash_fd(fd, &st, hex) == 0;
 }
 
-/* process.args[0] as strait's execve would find it: with a slash, from the process's
- * cwd; without, in the process env's PATH (or the default one). */
+/* process.args[0] as the execve of process/exec.c names it (and the recorder records
+ * it): with a slash, as it is; without, the first executable file along the first PATH
+ * of process.env (an empty entry is "."), or the default PATH. */
 static char *
 resolve_entrypoint(const struct target *t)
 {
 	const struct spec_process *p = &t->spec->process;
 	const char *arg = p->args ? p->args[0] : NULL;
-	const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-	char *full = NULL;
+	const char *path = NULL;
 
 	if (!arg || !*arg)
 		return NULL;
-	if (strchr(arg, '/')) {
-		if (arg[0] == '/')
-			return strdup(arg);
-		return asprintf(&full, "%s/%s", p->cwd ? p->cwd : "/", arg) < 0 ? NULL : full;
-	}
-	for (char **e = p->env; e && *e; e++)
+	if (strchr(arg, '/'))
+		return strdup(arg);
+	for (char **e = p->env; e && *e && !path; e++)
 		if (!strncmp(*e, "PATH=", 5))
 			path = *e + 5;
-	_cleanup_free_ char *dirs = strdup(path);
-	for (char *save = NULL, *d = dirs ? strtok_r(dirs, ":", &save) : NULL; d;
-	     d = strtok_r(NULL, ":", &save)) {
+	if (!path)
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	for (const char *d = path; d;) {
+		const char *colon = strchr(d, ':');
+		size_t len = colon ? (size_t)(colon - d) : strlen(d);
+		char *full = NULL;
 		struct stat st;
-		if (asprintf(&full, "%s/%s", d, arg) < 0)
+		if (asprintf(&full, "%.*s/%s", (int)len, len ? d : ".", arg) < 0)
 			return NULL;
-		_cleanup_close_ int fd = exe_open_under(t->rootfd, full);
+		_cleanup_close_ int fd = open_entry(t, full);
 		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111))
 			return full;
 		free(full);
-		full = NULL;
+		d = colon ? colon + 1 : NULL;
 	}
 	return NULL;
 }
@@ -129,22 +141,23 @@ static void
 compare_entrypoint(struct stale *s, const struct target *t, const struct tools_facts *then)
 {
 	_cleanup_free_ char *path = resolve_entrypoint(t);
-	char hex[65] = "";
+	char hex[65] = "", running[65] = "";
+	struct stat st;
 	bool have;
 
 	if (!then->entrypoints.n) {
 		fprintf(s->out, "note: entrypoint: not recorded\n");
 		return;
 	}
-	if (t->pid > 0) {
-		char link[64];
-		struct stat st;
-		snprintf(link, sizeof(link), "/proc/%d/exe", (int)t->pid);
-		_cleanup_close_ int fd = open(link, O_PATH | O_CLOEXEC);
-		have = fd >= 0 && exe_hash_fd(fd, &st, hex) == 0;
-	} else {
-		have = path && hash_under(t, path, hex);
-	}
+	/* the file the entrypoint names, as the recorder hashed it (a script, not its
+	 * interpreter); a running container's process also counts with the image it runs
+	 * (the file may have been replaced or removed since it started) */
+	if (t->exefd >= 0 && exe_hash_fd(t->exefd, &st, running) < 0)
+		running[0] = '\0';
+	have = path && hash_under(t, path, hex);
+	if (!have && path && running[0])
+		memcpy(hex, running, sizeof(hex));
+	have = have || (path && running[0]);
 	if (!path || !have) {
 		verdict(s, false, "entrypoint %s: not found in the target (recorded: %s)",
 			path ? path : t->spec->process.args ? t->spec->process.args[0] : "(none)",
@@ -157,7 +170,7 @@ compare_entrypoint(struct stale *s, const struct target *t, const struct tools_f
 		if (strcmp(x->path, path))
 			continue;
 		same_path = x;
-		if (x->sha256 && !strcmp(x->sha256, hex)) {
+		if (x->sha256 && (!strcmp(x->sha256, hex) || !strcmp(x->sha256, running))) {
 			verdict(s, true, "%s", "");
 			return;
 		}
@@ -199,6 +212,10 @@ compare_image(struct stale *s, const struct target *t, const struct tools_facts 
 	const struct lc_spec *sp = t->spec;
 	bool any = false;
 
+	if (!then->image.n) {
+		fprintf(s->out, "note: image: not recorded\n");
+		return;
+	}
 	for (size_t i = 0; i < sp->n_annotations; i++) {
 		const char *k = sp->annotations[i].key, *v = sp->annotations[i].value;
 		if (!exe_is_image_key(k))
@@ -222,6 +239,8 @@ target_free(struct target *t)
 		spec_free(t->spec);
 	if (t->rootfd >= 0)
 		close(t->rootfd);
+	if (t->exefd >= 0)
+		close(t->exefd);
 }
 
 static int
@@ -230,7 +249,7 @@ target_open(const struct lc_global *g, const char *arg, struct target *t, struct
 	struct stat st;
 	int r;
 
-	*t = (struct target){ .rootfd = -1 };
+	*t = (struct target){ .rootfd = -1, .exefd = -1 };
 	if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
 		r = spec_load(arg, &t->spec, err);
 		if (r < 0)
@@ -246,19 +265,32 @@ target_open(const struct lc_global *g, const char *arg, struct target *t, struct
 		if (!t->spec)
 			return lc_err_setx(err, EIO, "container \"%s\": saved config is unreadable", arg);
 		enum ct_status status = container_status(g->root, sts);
-		/* before start the process image is still strait's: use the rootfs */
-		if (status == ST_RUNNING || status == ST_PAUSED)
-			t->pid = sts->pid;
+		/* before start the process image is still strait's: use the rootfs. A running
+		 * one is read through its /proc/PID, taken before its start time is checked
+		 * again: a dead process's directory resolves nothing, so a recycled pid
+		 * cannot lend its root */
+		if (status == ST_RUNNING || status == ST_PAUSED) {
+			char dir[32];
+			bool zombie = false;
+			snprintf(dir, sizeof(dir), "/proc/%d", (int)sts->pid);
+			_cleanup_close_ int pdir = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+			if (pdir < 0 || state_pid_start(sts->pid, &zombie) != sts->pid_start || zombie)
+				return lc_err_setx(err, ESRCH, "--against %s: the container's process is gone",
+						   arg);
+			t->rootfd = openat(pdir, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
+			if (t->rootfd < 0)
+				return lc_err_set(err, errno, "--against %s: %s/root", arg, dir);
+			t->exefd = openat(pdir, "exe", O_PATH | O_CLOEXEC);
+		}
 		if (asprintf(&t->what, "container %s (%s%s)", arg, state_status_name(status),
-			     t->pid > 0 ? ", entrypoint from /proc/PID/exe" : "") < 0)
+			     t->rootfd >= 0 ? ", its files through /proc/PID/root" : "") < 0)
 			return lc_err_set(err, ENOMEM, "check --against");
+		if (t->rootfd >= 0)
+			return 0;
 	}
-	char root[64];
 	const char *rootpath = t->spec->root_path;
-	if (t->pid > 0) {
-		snprintf(root, sizeof(root), "/proc/%d/root", (int)t->pid);
-		rootpath = root;
-	}
+	if (!rootpath)
+		return lc_err_setx(err, EINVAL, "--against %s: the config has no root.path", arg);
 	t->rootfd = open(rootpath, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (t->rootfd < 0)
 		return lc_err_set(err, errno, "--against %s: root %s", arg, rootpath);
@@ -289,8 +321,10 @@ lc_seccomp_check_against(const struct lc_global *g, const char *against, const c
 		if (!s->provenance)
 			r = lc_err_setx(err, EINVAL, "%s: no straitProvenance (not written by `strait seccomp generate`) and no evidence given: nothing to compare with",
 					profile);
-		else if (tools_facts_from_provenance(s->provenance, &then) < 0)
-			r = lc_err_setx(err, EINVAL, "%s: straitProvenance: not valid JSON", profile);
+		else if ((r = tools_facts_from_provenance(s->provenance, &then)) < 0)
+			r = r == -ENOMEM ? lc_err_set(err, ENOMEM, "check --against")
+					 : lc_err_setx(err, EINVAL, "%s: straitProvenance: not valid JSON",
+						       profile);
 	}
 	if (r >= 0)
 		r = target_open(g, against, &t, err);

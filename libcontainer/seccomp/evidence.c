@@ -76,7 +76,7 @@ struct ev_exe {
 	dev_t dev;
 	ino_t ino;
 	off_t size;
-	struct timespec mtime;
+	struct timespec mtime, ctime; /* ctime: no process can set it back */
 };
 
 struct evidence {
@@ -479,19 +479,23 @@ is_runtime_syscall(uint32_t arch, int nr)
 static int
 exec_path_arg(uint32_t arch, int nr)
 {
+	/* x32 shares x86_64's audit arch; its numbers carry bit 30 */
+	unsigned abi = (unsigned)nr & 0x40000000u;
 	static struct {
 		uint32_t arch;
+		unsigned abi;
 		int execve, execveat;
 	} cache[4];
 	static size_t n;
 
 	for (size_t i = 0; i < n; i++)
-		if (cache[i].arch == arch)
+		if (cache[i].arch == arch && cache[i].abi == abi)
 			return nr == cache[i].execve ? 0 : nr == cache[i].execveat ? 1 : -1;
 	const struct arch_name *a = arch_lookup(arch, nr);
 	if (!a || n == ARRAY_SIZE(cache))
 		return -1;
 	cache[n].arch = arch;
+	cache[n].abi = abi;
 	cache[n].execve = seccomp_syscall_resolve_name_arch(a->token, "execve");
 	cache[n].execveat = seccomp_syscall_resolve_name_arch(a->token, "execveat");
 	n++;
@@ -516,7 +520,8 @@ exe_fill(struct evidence *ev, struct ev_exe *x, int pathfd)
 			const struct ev_exe *o = all[i];
 			if (o != x && o->path && o->sha256[0] && o->dev == st.st_dev &&
 			    o->ino == st.st_ino && o->size == st.st_size &&
-			    o->mtime.tv_sec == st.st_mtim.tv_sec && o->mtime.tv_nsec == st.st_mtim.tv_nsec) {
+			    o->mtime.tv_sec == st.st_mtim.tv_sec && o->mtime.tv_nsec == st.st_mtim.tv_nsec &&
+			    o->ctime.tv_sec == st.st_ctim.tv_sec && o->ctime.tv_nsec == st.st_ctim.tv_nsec) {
 				memcpy(x->sha256, o->sha256, sizeof(x->sha256));
 				return;
 			}
@@ -529,6 +534,7 @@ exe_fill(struct evidence *ev, struct ev_exe *x, int pathfd)
 	x->ino = st.st_ino;
 	x->size = st.st_size;
 	x->mtime = st.st_mtim;
+	x->ctime = st.st_ctim;
 }
 
 /* The fact slot for path: the entrypoint's, a known one (NULL: nothing to do), or a

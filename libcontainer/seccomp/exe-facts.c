@@ -5,13 +5,16 @@
  * host file). Also used by `seccomp check --against` for a bundle's entrypoint. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "error.h"
+#include "path.h"
 #include "seccomp/observe.h"
 #include "seccomp/sha256.h"
 
@@ -67,15 +70,21 @@ exe_open_in(pid_t pid, const char *path, const char *base)
 	_cleanup_close_ int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return -errno;
-	return openat2_path(dfd, path,
-			    (path[0] == '/' ? RESOLVE_IN_ROOT : RESOLVE_BENEATH) |
-				    RESOLVE_NO_MAGICLINKS);
+	if (path[0] == '/')
+		return exe_open_under(dfd, path);
+	/* beneath the cwd: a ".." or an absolute symlink there leaves the fact unhashed */
+	return openat2_path(dfd, path, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
 }
 
 int
 exe_open_under(int rootfd, const char *path)
 {
-	return openat2_path(rootfd, path, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+	/* path.c's resolution: openat2(RESOLVE_IN_ROOT), retried on a race, and the O_PATH
+	 * walk where openat2 is missing or filtered */
+	int fd = -1;
+	struct lc_err err;
+	int r = path_open_in_root(rootfd, path, O_PATH | O_CLOEXEC, &fd, &err);
+	return r < 0 ? r : fd;
 }
 
 int
@@ -93,13 +102,22 @@ exe_hash_fd(int pathfd, struct stat *st, char hex[65])
 		return -EINVAL;
 	if ((uint64_t)st->st_size > EXE_HASH_MAX)
 		return -EFBIG;
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pathfd);
+	/* a FUSE file's reads are served by a process the container may own, which could
+	 * hold the (single-threaded) recorder forever */
+	struct statfs sf;
+	if (fstatfs(pathfd, &sf) < 0)
+		return -errno;
+	if (sf.f_type == FUSE_SUPER_MAGIC)
+		return -EPERM;
+	path_fd_proc(pathfd, proc);
 	_cleanup_close_ int fd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 	sha256_init(&ctx);
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf));
+	/* the size fstat gave, no more: a file that keeps growing cannot keep us here (one
+	 * that changed while it was read hashes to what was read) */
+	for (off_t left = st->st_size; left > 0;) {
+		ssize_t n = read(fd, buf, left < (off_t)sizeof(buf) ? (size_t)left : sizeof(buf));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -107,6 +125,7 @@ exe_hash_fd(int pathfd, struct stat *st, char hex[65])
 		if (n == 0)
 			break;
 		sha256_update(&ctx, buf, (size_t)n);
+		left -= n;
 	}
 	sha256_final(&ctx, digest);
 	sha256_hex(digest, hex);

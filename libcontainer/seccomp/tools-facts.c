@@ -43,8 +43,11 @@ exeset_add(struct tools_exeset *s, const char *path, const char *sha)
 		return -ENOMEM;
 	s->v = p;
 	s->v[s->n] = (struct evidence_exe){ strdup(path), sha ? strdup(sha) : NULL };
-	if (!s->v[s->n].path || (sha && !s->v[s->n].sha256))
+	if (!s->v[s->n].path || (sha && !s->v[s->n].sha256)) {
+		free(s->v[s->n].path);
+		free(s->v[s->n].sha256);
 		return -ENOMEM;
+	}
 	s->n++;
 	return 0;
 }

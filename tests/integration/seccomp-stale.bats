@@ -138,7 +138,7 @@ generate_from() {
 	assert_has_line "$output" 'stale: image org.opencontainers.image.revision: "r2" now, not among the recorded (2 image facts)'
 }
 
-@test "check --against ID: a running container, its entrypoint through /proc/PID/exe" {
+@test "check --against ID: a running container, read through /proc/PID; its entrypoint also by the image it runs" {
 	local ev=$BATS_TEST_TMPDIR/ev.json gen=$BATS_TEST_TMPDIR/gen.json
 	obs_profile "$OBS_EMPTY_PROFILE"
 	set_args /bin/sleep 0.2
@@ -156,7 +156,7 @@ generate_from() {
 	wait_status "$CID" running
 	runq runtime seccomp check --against "$CID" "$gen"
 	assert_eq "$status" 0 "$output $stderr"
-	assert_has_line "$output" "against: container $CID (running, entrypoint from /proc/PID/exe)"
+	assert_has_line "$output" "against: container $CID (running, its files through /proc/PID/root)"
 	# a new file under the name: the running process keeps its image, the name is stale
 	cp "$BUNDLE/rootfs/bin/busybox" "$BATS_TEST_TMPDIR/bb"
 	echo >>"$BATS_TEST_TMPDIR/bb"
@@ -166,6 +166,32 @@ generate_from() {
 	assert_eq "$status" 3
 	assert_contains "$output" "stale: executable /bin/busybox:"
 	assert_not_contains "$output" "stale: entrypoint"
+	runtime delete --force "$CID"
+}
+
+@test "check --against ID: a running script entrypoint is compared as the file it names, not its interpreter" {
+	local ev=$BATS_TEST_TMPDIR/ev.json gen=$BATS_TEST_TMPDIR/gen.json
+	printf '#!/bin/sh\n[ "$1" = wait ] && sleep 30\nexit 0\n' >"$BUNDLE/rootfs/ws.sh"
+	chmod 755 "$BUNDLE/rootfs/ws.sh"
+	obs_profile "$OBS_EMPTY_PROFILE"
+	set_args /ws.sh
+	runq rrun --seccomp-mode=log --seccomp-evidence "$ev"
+	[ "$status" = 0 ] || fail "observed run failed: $stderr"
+	assert_eq "$(jq -r .facts.entrypoint.path "$ev")" /ws.sh
+	generate_from "$ev" "$gen"
+	obs_profile '{"defaultAction": "SCMP_ACT_ALLOW"}'
+	set_args /ws.sh wait
+	create_ok
+	runtime start "$CID"
+	wait_status "$CID" running
+	# its process runs /bin/sh (busybox); the entrypoint is still the unchanged script
+	runq runtime seccomp check --against "$CID" "$gen"
+	assert_eq "$status" 0 "$output $stderr"
+	assert_not_contains "$output" "stale:"
+	echo "# changed" >>"$BUNDLE/rootfs/ws.sh"
+	runq runtime seccomp check --against "$CID" "$gen"
+	assert_eq "$status" 3 "$output"
+	assert_contains "$output" "stale: entrypoint /ws.sh: sha256"
 	runtime delete --force "$CID"
 }
 
