@@ -250,7 +250,6 @@ path_open_in_root(int rootfd, const char *path, int flags, int *ret_fd, struct l
 }
 
 static int split_parent(const char *path, char **ret_dir, char base[static NAME_MAX + 1]);
-static int mkdir_in_root_raw(int rootfd, const char *path, mode_t mode, int *ret_fd);
 
 /* The usual missing directory: its parent resolves (or is made the same way) and the
  * last component is created there and opened without following anything. A symlink

@@ -28,12 +28,18 @@ cgroup_write(const struct cg_hier *h, const char *dir, const char *file, const c
 	_cleanup_close_ int fd = open(p, flags, 0644);
 	if (fd < 0)
 		return lc_err_set(err, errno, "cgroup: write %s to %s", value, p);
+	return cgroup_write_fd(fd, p, value, err);
+}
+
+int
+cgroup_write_fd(int fd, const char *path, const char *value, struct lc_err *err)
+{
 	size_t len = strlen(value);
 	ssize_t n = write(fd, value, len);
 	if (n < 0)
-		return lc_err_set(err, errno, "cgroup: write %s to %s", value, p);
+		return lc_err_set(err, errno, "cgroup: write %s to %s", value, path);
 	if ((size_t)n != len)
-		return lc_err_set(err, EIO, "cgroup: write %s to %s: short write", value, p);
+		return lc_err_set(err, EIO, "cgroup: write %s to %s: short write", value, path);
 	return 0;
 }
 

@@ -83,6 +83,8 @@ struct cg_hier *cgroup_find(struct cgroup_mgr *m, const char *controller);
  * "cgroup: write VALUE to DIR/FILE: strerror". Fake hierarchies create the file. */
 int cgroup_write(const struct cg_hier *h, const char *dir, const char *file, const char *value,
 		 struct lc_err *err);
+/* One write of value to an open control file (path names it in errors). */
+int cgroup_write_fd(int fd, const char *path, const char *value, struct lc_err *err);
 /* The two passes of an apply: !write checks that file exists for the container, write
  * writes value; errors name linux.resources.<field>. */
 int cgroup_put(const struct cg_hier *h, bool write, const char *field, const char *file,

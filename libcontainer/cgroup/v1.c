@@ -263,12 +263,7 @@ v1_device_rule(const struct cg_hier *h, int fds[2], bool allow, const char *rule
 	snprintf(path, sizeof(path), "%s/%s", h->dir, file);
 	if (fds[allow] < 0 && (fds[allow] = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
 		return lc_err_set(err, errno, "cgroup: write %s to %s", rule, path);
-	ssize_t n = write(fds[allow], rule, strlen(rule));
-	if (n < 0)
-		return lc_err_set(err, errno, "cgroup: write %s to %s", rule, path);
-	if ((size_t)n != strlen(rule))
-		return lc_err_set(err, EIO, "cgroup: write %s to %s: short write", rule, path);
-	return 0;
+	return cgroup_write_fd(fds[allow], path, rule, err);
 }
 
 /* Deny everything, then the spec's rules in order, then the default allow list, which
