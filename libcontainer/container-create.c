@@ -126,6 +126,20 @@ save_config(const char *dir, const struct lc_spec *s, struct lc_err *err)
 	return write_file_atomic(path, text, len, 0600, err);
 }
 
+/* The saved config and the seccomp record: read only once the container is published,
+ * so written while the container process sets itself up (spawn.c). */
+static int
+save_state_files(void *arg, struct lc_err *err)
+{
+	struct create_job *j = arg;
+	int r = save_config(j->dir, j->spec, err);
+	if (r < 0 || !j->st.seccomp_json)
+		return r;
+	_cleanup_free_ char *rec = NULL;
+	if (asprintf(&rec, "%s/%s", j->dir, SECCOMP_RECORD_FILE) < 0)
+		return lc_err_set(err, ENOMEM, "create");
+	return write_file_atomic(rec, j->st.seccomp_json, strlen(j->st.seccomp_json), 0644, err);
+}
 
 void
 create_job_cleanup(struct create_job *j, const struct lc_global *g, bool failed)
@@ -368,17 +382,8 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, enum c
 	j->st.annotations = annotations_strv(j->spec);
 	if (!j->dir || !j->st.created || !j->st.annotations)
 		return lc_err_set(err, ENOMEM, "create");
-	r = save_config(j->dir, j->spec, err);
-	if (r < 0)
-		return r;
-	if (j->st.seccomp_json) {
-		_cleanup_free_ char *rec = NULL;
-		if (asprintf(&rec, "%s/%s", j->dir, SECCOMP_RECORD_FILE) < 0)
-			return lc_err_set(err, ENOMEM, "create");
-		r = write_file_atomic(rec, j->st.seccomp_json, strlen(j->st.seccomp_json), 0644, err);
-		if (r < 0)
-			return r;
-	}
+	j->ctx.while_setup = save_state_files;
+	j->ctx.while_setup_arg = j;
 	r = save_observe_files(j, err);
 	if (r < 0)
 		return r;

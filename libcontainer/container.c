@@ -341,9 +341,12 @@ wait_gone(const struct lc_state *st)
 	}
 }
 
-/* Destroys what create made: processes (when forced), cgroup, poststop hooks, state. */
+/* Destroys what create made: processes (when forced), cgroup, poststop hooks, state.
+ * spec: the container's config when the caller has it (run), else NULL: the copy saved
+ * in the state dir is read. */
 static int
-destroy(const struct lc_global *g, struct lc_state *st, enum ct_status status, struct lc_err *err)
+destroy(const struct lc_global *g, struct lc_state *st, const struct lc_spec *spec,
+	enum ct_status status, struct lc_err *err)
 {
 	struct cgroup_mgr *cg = NULL;
 	int r;
@@ -364,7 +367,8 @@ destroy(const struct lc_global *g, struct lc_state *st, enum ct_status status, s
 		if (r < 0)
 			return r;
 	}
-	_cleanup_spec_ struct lc_spec *s = container_saved_spec(g->root, st);
+	_cleanup_spec_ struct lc_spec *saved = spec ? NULL : container_saved_spec(g->root, st);
+	const struct lc_spec *s = spec ? spec : saved;
 	if (s && s->n_hooks[HOOK_POSTSTOP]) {
 		struct lc_err herr = { 0 };
 		_cleanup_free_ char *state = state_oci_json(st, ST_STOPPED, false);
@@ -405,7 +409,7 @@ lc_container_delete(const struct lc_global *g, const char *id, bool force, struc
 				   "cannot delete container \"%s\": it is %s (use --force)", id,
 				   state_status_name(status));
 	log_debug("delete %s: status %s%s", id, state_status_name(status), force ? " (forced)" : "");
-	return destroy(g, st, status, err);
+	return destroy(g, st, NULL, status, err);
 }
 
 static int forward_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT };
@@ -508,7 +512,7 @@ lc_container_run(const struct lc_global *g, const struct lc_create_opts *o, int 
 	}
 	if (!o->keep || r < 0) {
 		struct lc_err derr = { 0 };
-		if (destroy(g, &j.st, ST_STOPPED, &derr) < 0 && r >= 0)
+		if (destroy(g, &j.st, j.spec, ST_STOPPED, &derr) < 0 && r >= 0)
 			r = lc_err_setx(err, derr.code, "%s", derr.msg);
 	}
 	create_job_cleanup(&j, g, false);

@@ -138,6 +138,11 @@ count_components(const char *inner)
 static int
 make_chain(struct cg_hier *h, struct lc_err *err)
 {
+	/* the usual case, the parents exist: one mkdir; else the walk says what failed */
+	if (mkdir(h->dir, 0755) == 0) {
+		h->n_created = 1;
+		return 0;
+	}
 	unsigned total = count_components(h->inner);
 	size_t mlen = strlen(h->mount);
 	for (int attempt = 0;; attempt++) {
@@ -314,6 +319,7 @@ cgroup_create(const char *root, const struct lc_spec *s, const char *id, bool sy
 		return r;
 	}
 	m->devices_pending = true;
+	m->default_parent = !s || !s->linux_.cgroups_path || !*s->linux_.cgroups_path;
 	*ret = TAKE_PTR(m);
 	return 0;
 }
@@ -623,7 +629,7 @@ cgroup_serialize(const struct cgroup_mgr *m, char **ret)
 		put_enc(f, h->mount);
 		fputc(':', f);
 		put_enc(f, h->inner);
-		fprintf(f, ":%u", h->n_created);
+		fprintf(f, ":%u", m->default_parent && h->n_created > 1 ? 1 : h->n_created);
 	}
 	if (fclose(f) != 0) {
 		free(buf);

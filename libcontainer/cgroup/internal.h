@@ -40,6 +40,11 @@ struct cgroup_mgr {
 	/* Set by cgroup_create: the first apply also writes the device rules. A manager
 	 * rebuilt by cgroup_load (update) leaves devices alone, as runc update does. */
 	bool devices_pending;
+	/* The default path: the /strait parent is the runtime's own, like its state root.
+	 * A failed create removes it when it made it; a container that existed leaves it
+	 * (the state records only the container's own directory), so the next create
+	 * does not pay a mkdir and an rmdir in every hierarchy again. */
+	bool default_parent;
 };
 
 extern const struct cgroup_ops cgroup_v1_ops;

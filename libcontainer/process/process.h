@@ -40,6 +40,10 @@ struct container_ctx {
 	dev_t self_dev; /* the strait binary, for the exec-chain check */
 	ino_t self_ino;
 	struct lc_state *st; /* id, bundle, annotations; pid is filled in after clone */
+	/* Runtime work the container process does not wait for (files of the state dir),
+	 * done while it sets itself up, after GO; NULL for none. A failure kills it. */
+	int (*while_setup)(void *arg, struct lc_err *err);
+	void *while_setup_arg;
 	bool ns_joined; /* set in the container process when an intermediate joined them */
 	int sync_fd;    /* set in the container process: its end of the sync socket */
 	/* exec into an existing container reuses this with these set: */

@@ -136,6 +136,12 @@ drive_child(struct container_ctx *ctx, pid_t pid, int fd, bool self_attached, in
 			return -EIO;
 		return lc_err_set(err, r, "sync with container process");
 	}
+	/* The process has its own copy of the /dev/null tree: closing the runtime's
+	 * (a detached mount, whose release waits for an RCU grace period) and the rest
+	 * of the runtime's own work overlap its set-up. */
+	rootfs_fds_close(&ctx->fds);
+	if (ctx->while_setup && (r = ctx->while_setup(ctx->while_setup_arg, err)) < 0)
+		return r;
 	if (has_runtime_hooks(s)) {
 		_cleanup_free_ char *state = state_oci_json(ctx->st, ST_CREATING, false);
 		if (!state)

@@ -146,6 +146,26 @@ start_sleeping() {
 	[ -d "/sys/fs/cgroup/memory/strait/$CID" ] || fail "no /sys/fs/cgroup/memory/strait/$CID"
 	runtime delete --force "$CID"
 	[ ! -d "/sys/fs/cgroup/memory/strait/$CID" ]
+	# /strait is the runtime's own, as its state root: once a container existed, it stays
+	local h n
+	for h in /sys/fs/cgroup/*/; do
+		[ -d "$h/strait" ] || fail "$h/strait went away with the container"
+	done
+}
+
+@test "no cgroupsPath: a failed create removes the /strait parent it made" {
+	requires cgroup_v1
+	strait_only "runc names the default cgroup differently"
+	# the parent exists only while a container uses it; none does now (tests run one by one)
+	rmdir /sys/fs/cgroup/*/strait 2>/dev/null || true
+	[ -z "$(ls -d /sys/fs/cgroup/*/strait 2>/dev/null)" ] || fail "a container still uses /strait"
+	# a swap limit below the memory limit fails once the directories exist
+	update_config 'del(.linux.cgroupsPath) | .linux.resources.memory = {"limit": 33554432, "swap": 16777216}'
+	runq rcreate
+	[ "$status" -ne 0 ] || fail "create succeeded"
+	assert_contains "$stderr" "swap"
+	assert_eq "$(ls -d /sys/fs/cgroup/*/strait 2>/dev/null)" ""
+	assert_clean
 }
 
 @test "a nested cgroupsPath creates every level" {
