@@ -14,7 +14,10 @@
 #   peak RSS         the largest peak RSS of any process of each runtime (wait4's maxrss
 #                    covers the process and what it reaped)
 # Environment: STRAIT (default build/strait), RUNC (default: runc in PATH),
-# BUILD_DIR (default build/, where bench/floor and bench/rusage are built).
+# BUILD_DIR (default build/, where bench/floor and bench/rusage are built),
+# BENCH_STATE: tmpfs (default) puts both runtimes' state roots on a tmpfs, as /run is
+# where clients keep them (containerd's /run/containerd/runc, podman's /run); disk
+# keeps them in TMPDIR, where a file system such as ext4 adds its inode costs.
 set -euo pipefail
 
 n=${1:-200}
@@ -29,6 +32,11 @@ rusage=$build/bench/rusage
 [ "$(id -u)" = 0 ] || { echo "bench/run.sh: needs root" >&2; exit 1; }
 [ -x "$strait" ] || { echo "bench/run.sh: no strait at $strait (build first)" >&2; exit 1; }
 [ -n "$runc" ] || { echo "bench/run.sh: runc not found (apt-get install runc)" >&2; exit 1; }
+bench_state=${BENCH_STATE:-tmpfs}
+case $bench_state in
+tmpfs | disk) ;;
+*) echo "bench/run.sh: BENCH_STATE is tmpfs or disk, not \"$bench_state\"" >&2; exit 1 ;;
+esac
 # A private mount namespace, so that the read-only bind mount of the binary that one row
 # needs never reaches the host's mount table; it goes away with the benchmark.
 if [ -z "${STRAIT_BENCH_NS:-}" ]; then
@@ -40,18 +48,20 @@ fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/strait-bench.XXXXXX")
 strait_ro=$work/ro/strait
+state=$work/state
 cleanup() {
 	local id
-	for id in $(ls "$work/state-strait" 2>/dev/null); do
-		"$strait" --root "$work/state-strait" delete --force "$id" >/dev/null 2>&1 || true
+	for id in $(ls "$state/strait" 2>/dev/null); do
+		"$strait" --root "$state/strait" delete --force "$id" >/dev/null 2>&1 || true
 	done
-	for id in $(ls "$work/state-strait-ro" 2>/dev/null); do
-		"$strait_ro" --root "$work/state-strait-ro" delete --force "$id" >/dev/null 2>&1 || true
+	for id in $(ls "$state/strait-ro" 2>/dev/null); do
+		"$strait_ro" --root "$state/strait-ro" delete --force "$id" >/dev/null 2>&1 || true
 	done
-	for id in $(ls "$work/state-runc" 2>/dev/null); do
-		"$runc" --root "$work/state-runc" delete --force "$id" >/dev/null 2>&1 || true
+	for id in $(ls "$state/runc" 2>/dev/null); do
+		"$runc" --root "$state/runc" delete --force "$id" >/dev/null 2>&1 || true
 	done
 	umount "$work/ro/strait" 2>/dev/null || true
+	umount "$state" 2>/dev/null || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -64,7 +74,9 @@ cp -a "$work/cache/rootfs" "$work/bundle/rootfs"
 jq '.process.terminal = false | .process.args = ["/bin/true"]' "$work/bundle/config.json" \
 	>"$work/config.json"
 mv "$work/config.json" "$work/bundle/config.json"
-mkdir "$work/ro"
+mkdir "$work/ro" "$state"
+case $bench_state in
+[ "$bench_state" = disk ] || mount -t tmpfs -o mode=0700,size=64m strait-bench-state "$state"
 cp "$strait" "$strait_ro"
 mount --bind "$strait_ro" "$strait_ro"
 mount -o remount,bind,ro "$strait_ro"
@@ -73,9 +85,9 @@ rt() { # rt strait|runc ARGS...: the runtime with its own state root
 	local w=$1
 	shift
 	case $w in
-	strait) "$strait" --root "$work/state-strait" "$@" ;;
-	strait-ro) "$strait_ro" --root "$work/state-strait-ro" "$@" ;;
-	*) "$runc" --root "$work/state-runc" "$@" ;;
+	strait) "$strait" --root "$state/strait" "$@" ;;
+	strait-ro) "$strait_ro" --root "$state/strait-ro" "$@" ;;
+	*) "$runc" --root "$state/runc" "$@" ;;
 	esac
 }
 
@@ -84,7 +96,7 @@ one_run() {
 	local which=$1 i=$2 out=$work/$1.${3:-run} bin=$strait
 	[ "$which" = runc ] && bin=$runc
 	case $which in
-	strait | runc) "$rusage" "$out" "$bin" --root "$work/state-$which" run \
+	strait | runc) "$rusage" "$out" "$bin" --root "$state/$which" run \
 		--bundle "$work/bundle" "b-$i" ;;
 	floor) "$rusage" "$out" "$floor" "$work/bundle/rootfs" /bin/true ;;
 	esac </dev/null >/dev/null
@@ -99,15 +111,15 @@ one_csd() {
 		"$rusage" "$work/floor.csd" "$floor" "$work/bundle/rootfs" /bin/true </dev/null >/dev/null
 		return
 	fi
-	"$rusage" "$work/$which.csd" "$bin" --root "$work/state-$which" create \
+	"$rusage" "$work/$which.csd" "$bin" --root "$state/$which" create \
 		--bundle "$work/bundle" "c-$i" </dev/null >/dev/null 2>&1
-	"$rusage" "$work/$which.csd" "$bin" --root "$work/state-$which" start "c-$i" </dev/null >/dev/null
+	"$rusage" "$work/$which.csd" "$bin" --root "$state/$which" start "c-$i" </dev/null >/dev/null
 	# start returns before /bin/true has exited: delete waits for "stopped"
 	local k=0
 	while [ "$(rt "$which" state "c-$i" 2>/dev/null | jq -r .status)" = running ] && [ $k -lt 200 ]; do
 		k=$((k + 1))
 	done
-	"$rusage" "$work/$which.csd" "$bin" --root "$work/state-$which" delete "c-$i" </dev/null >/dev/null
+	"$rusage" "$work/$which.csd" "$bin" --root "$state/$which" delete "c-$i" </dev/null >/dev/null
 }
 
 # 100 `run`s in a row: one line "<wall_us>" per loop in WHICH.loop.
@@ -116,8 +128,8 @@ one_loop() {
 	t0=$(date +%s%N)
 	for ((k = 0; k < 100; k++)); do
 		case $which in
-		strait) "$strait" --root "$work/state-strait" run --bundle "$work/bundle" "l-$l-$k" ;;
-		runc) "$runc" --root "$work/state-runc" run --bundle "$work/bundle" "l-$l-$k" ;;
+		strait) "$strait" --root "$state/strait" run --bundle "$work/bundle" "l-$l-$k" ;;
+		runc) "$runc" --root "$state/runc" run --bundle "$work/bundle" "l-$l-$k" ;;
 		floor) "$floor" "$work/bundle/rootfs" /bin/true ;;
 		esac </dev/null >/dev/null
 	done
@@ -183,7 +195,7 @@ row() { # row LABEL S R F  (files of microseconds; F paired with S and R)
 }
 
 echo
-echo "kernel $(uname -r), $(nproc) CPUs; $n rounds of run, $ncsd of create+start+delete, $loops loops of 100, $niso isolated runs"
+echo "kernel $(uname -r), $(nproc) CPUs; $n rounds of run, $ncsd of create+start+delete, $loops loops of 100, $niso isolated runs; state roots on $([ "$bench_state" = tmpfs ] && echo tmpfs || df --output=fstype "$state" | tail -1)"
 printf '%-22s %9s %9s %9s %12s %12s\n' "median ms" strait runc floor strait/floor runc/strait
 row "run /bin/true" "$work/s.run" "$work/r.run" "$work/f.run"
 row "create+start+delete" "$work/s.csd" "$work/r.csd" "$work/f.csd"

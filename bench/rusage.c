@@ -1,6 +1,8 @@
 /* rusage: runs a command and appends one line to OUTFILE with its wall time, peak RSS
  * and exit status, so that bench/run.sh needs no GNU time:
  *   rusage OUTFILE CMD [ARG...]      ->  "<wall_us> <maxrss_kib> <status>"
+ * With STRAIT_PHASES set it also appends the marks "fork" and "reaped" to that file,
+ * in strait's phase format (libcontainer/phase.h), for bench/phases.sh.
  * maxrss is what wait4() reports for the child: the largest of its own peak RSS and
  * those of the descendants it reaped. Exits with the command's status. */
 #ifndef _GNU_SOURCE /* config.h already defines it in the automake build */
@@ -8,6 +10,7 @@
 #endif
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -41,6 +44,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "rusage: %s: %s\n", argv[1], strerror(errno));
 		return 2;
 	}
+	const char *phases = getenv("STRAIT_PHASES");
 	t0 = now_us();
 	pid = fork();
 	if (pid < 0) {
@@ -61,5 +65,10 @@ main(int argc, char **argv)
 	code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 	fprintf(out, "%lld %ld %d\n", t1 - t0, ru.ru_maxrss, code);
 	fclose(out);
+	FILE *ph = phases && *phases ? fopen(phases, "ae") : NULL;
+	if (ph) {
+		fprintf(ph, "%d %lld fork\n%d %lld reaped\n", (int)pid, t0, (int)pid, t1);
+		fclose(ph);
+	}
 	return code;
 }

@@ -28,6 +28,7 @@
 #include "state.h"
 #include "sys.h"
 #include "terminal.h"
+#include "phase.h"
 
 static char *
 now_rfc3339(void)
@@ -334,6 +335,7 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, enum c
 	r = spec_load(o->bundle ? o->bundle : ".", &j->spec, err);
 	if (r < 0)
 		return r;
+	phase_mark("config read");
 	r = ns_check_shared(j->spec, err);
 	if (r < 0)
 		return r;
@@ -369,6 +371,7 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, enum c
 	r = prepare_seccomp(g, o, mode, j, err);
 	if (r < 0)
 		return r;
+	phase_mark("config checked, seccomp prepared");
 	r = state_claim(g->root, o->id, err);
 	if (r < 0)
 		return r;
@@ -394,6 +397,7 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, enum c
 	 * unprivileged host uid (chmod: mkfifo's mode is filtered by the umask). */
 	if (mkfifo(fifo, 0622) < 0 || chmod(fifo, 0622) < 0)
 		return lc_err_set(err, errno, "mkfifo %s", fifo);
+	phase_mark("state dir claimed, exec.fifo made");
 	r = mounts_plan(j->spec, &j->ctx.plan, err);
 	if (r < 0)
 		return r;
@@ -405,10 +409,12 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, enum c
 		if (r < 0)
 			return r;
 	}
+	phase_mark("mount plan, /dev/null verified");
 	r = cgroup_create(CGROUP_ROOT, j->spec, o->id, g->systemd_cgroup, &j->ctx.cgroup, err);
 	if (r < 0)
 		return r;
 	/* Always: without resources the default device rules still apply. */
+	phase_mark("cgroups created");
 	r = cgroup_apply(j->ctx.cgroup, &j->spec->linux_.resources, err);
 	if (r < 0)
 		return r;
@@ -459,14 +465,18 @@ create_container(const struct lc_global *g, const struct lc_create_opts *o, enum
 		return r;
 	log_debug("create %s: bundle %s, cgroup %s, seccomp %s", o->id, j->spec->bundle,
 		  j->ctx.cgroup ? cgroup_path(j->ctx.cgroup) : "-", j->st.seccomp_json);
+	phase_mark("cgroups written, state dir opened");
 	r = spawn_container(&j->ctx, ret, err);
 	if (r < 0)
 		return r;
+	phase_mark("container ready");
 	log_debug("create %s: container process %d is waiting for start", o->id, ret->pid);
 	j->st.pid = ret->pid;
 	j->st.pid_start = state_pid_start(ret->pid, NULL);
-	if (mode == CREATE_ONLY)
+	if (mode == CREATE_ONLY) {
 		r = publish(g, o, j, err);
+		phase_mark("state.json written");
+	}
 	if (r < 0) {
 		pidfd_kill(ret->pidfd, ret->pid, SIGKILL);
 		waitpid(ret->pid, NULL, 0);

@@ -29,6 +29,7 @@
 #include "state.h"
 #include "sys.h"
 #include "terminal.h"
+#include "phase.h"
 
 /* The runtime's end of exec.fifo. After the "0" that says the process saw start, the
  * fifo carries either nothing until EOF (execve closed it: the workload runs), an
@@ -210,6 +211,7 @@ lc_container_start(const struct lc_global *g, const char *id, struct lc_err *err
 				   state_status_name(status));
 	dir = state_dir(g->root, id);
 	struct fifo_wait w;
+	phase_mark("start: state read");
 	r = release_fifo(dir, st, &w, true, err);
 	if (r == 1) {
 		r = hand_to_agent(g->root, st, &w, err);
@@ -222,6 +224,7 @@ lc_container_start(const struct lc_global *g, const char *id, struct lc_err *err
 	if (r < 0)
 		return r;
 	log_debug("start %s: process %d started", id, st->pid);
+	phase_mark("start: workload started (execve)");
 	_cleanup_spec_ struct lc_spec *s = container_saved_spec(g->root, st);
 	run_poststart(s, st);
 	return 0;
@@ -367,6 +370,7 @@ destroy(const struct lc_global *g, struct lc_state *st, const struct lc_spec *sp
 		if (r < 0)
 			return r;
 	}
+	phase_mark("cgroups removed");
 	_cleanup_spec_ struct lc_spec *saved = spec ? NULL : container_saved_spec(g->root, st);
 	const struct lc_spec *s = spec ? spec : saved;
 	if (s && s->n_hooks[HOOK_POSTSTOP]) {
@@ -378,6 +382,7 @@ destroy(const struct lc_global *g, struct lc_state *st, const struct lc_spec *sp
 			      &in_bundle, &herr) < 0)
 			log_warn("%s", herr.msg);
 	}
+	phase_mark("saved config read, poststop hooks");
 	r = state_remove(g->root, st->id);
 	if (r < 0)
 		return lc_err_set(err, r, "remove state of \"%s\"", st->id);
@@ -409,6 +414,7 @@ lc_container_delete(const struct lc_global *g, const char *id, bool force, struc
 				   "cannot delete container \"%s\": it is %s (use --force)", id,
 				   state_status_name(status));
 	log_debug("delete %s: status %s%s", id, state_status_name(status), force ? " (forced)" : "");
+	phase_mark("delete: state read");
 	return destroy(g, st, NULL, status, err);
 }
 
@@ -480,9 +486,11 @@ lc_container_run(const struct lc_global *g, const struct lc_create_opts *o, int 
 	} else if (r == 1) {
 		r = hand_to_agent(g->root, &j.st, &w, err);
 	}
+	phase_mark("workload started (execve)");
 	closep(&w.fd);
 	if (r >= 0)
 		r = publish(g, o, &j, err);
+	phase_mark("state.json written");
 	if (r >= 0)
 		run_poststart(j.spec, &j.st);
 	else
@@ -503,6 +511,7 @@ lc_container_run(const struct lc_global *g, const struct lc_create_opts *o, int 
 	closep(&sr.pty_master);
 	if (r >= 0)
 		*ret_status = status;
+	phase_mark("workload exited");
 	if (ev) {
 		struct lc_err everr = { 0 };
 		evidence_snapshot(ev, live, true);
@@ -515,6 +524,7 @@ lc_container_run(const struct lc_global *g, const struct lc_create_opts *o, int 
 		if (destroy(g, &j.st, j.spec, ST_STOPPED, &derr) < 0 && r >= 0)
 			r = lc_err_setx(err, derr.code, "%s", derr.msg);
 	}
+	phase_mark("cgroups, state dir removed");
 	create_job_cleanup(&j, g, false);
 	return r;
 }

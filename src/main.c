@@ -9,6 +9,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 #include "cli.h"
+#include "phase.h"
 
 #define CREATE_OPTIONS                                                                     \
 	"  -b, --bundle DIR        bundle directory (default: current directory)\n"            \
@@ -240,6 +241,8 @@ open_log(const char *path)
 int
 main(int argc, char **argv)
 {
+	phase_init();
+	phase_mark("main");
 	static const struct option opts[] = {
 		{ "root", required_argument, NULL, 'r' },
 		{ "log", required_argument, NULL, 'l' },

@@ -24,6 +24,7 @@
 #include "state.h"
 #include "sys.h"
 #include "terminal.h"
+#include "phase.h"
 
 #ifndef KEYCTL_JOIN_SESSION_KEYRING
 #define KEYCTL_JOIN_SESSION_KEYRING 1
@@ -169,6 +170,7 @@ setup_until_ready(struct container_ctx *ctx, int fd, int *ret_statefd, char **re
 		if (r < 0)
 			return r;
 	}
+	phase_mark("container: namespaces, hostname, loopback, keyring");
 	r = rootfs_prepare(s, ctx->plan, &ctx->fds, err);
 	if (r < 0)
 		return r;
@@ -187,16 +189,19 @@ setup_until_ready(struct container_ctx *ctx, int fd, int *ret_statefd, char **re
 	/* The state dir fd (O_PATH, from the runtime) is only used to open exec.fifo, and
 	 * closed well before execve. */
 	*ret_statefd = TAKE_FD(ctx->state_dirfd);
+	phase_mark("container: mounts");
 	r = rootfs_pivot(s, ctx->no_pivot, err);
 	if (r < 0)
 		return r;
 	/* sysctls before finalize: readonlyPaths makes /proc/sys read-only. */
+	phase_mark("container: pivot_root");
 	r = sysctl_apply(&s->linux_, err);
 	if (r < 0)
 		return r;
 	r = rootfs_finalize(s, &ctx->fds, err);
 	if (r < 0)
 		return r;
+	phase_mark("container: sysctls, masks, read-only paths");
 	if (s->process.terminal) {
 		r = terminal_setup(&s->process, true, ctx->console_fd, fd, err);
 		if (r < 0)
@@ -352,6 +357,7 @@ final_steps(struct container_ctx *ctx, const char *path, int fifo, struct lc_err
 				return r;
 		}
 	}
+	phase_mark("container: started; rlimits, capabilities, seccomp");
 	execve(path, p->args, p->env);
 	return lc_err_set(err, errno, "exec \"%s\"", p->args[0]);
 }
@@ -365,6 +371,7 @@ init_container(struct container_ctx *ctx, int sync_fd)
 	int r;
 
 	/* Die with the runtime while it still drives the setup. */
+	phase_mark("container: cloned, in its cgroups");
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	ctx->sync_fd = sync_fd;
 	if (ctx->is_exec)
@@ -378,6 +385,7 @@ init_container(struct container_ctx *ctx, int sync_fd)
 		if (r < 0)
 			lc_err_set(&err, r, "sync with runtime");
 	}
+	phase_mark("container: cwd, executable resolved, waiting for start");
 	if (r >= 0 && !ctx->is_exec)
 		r = wait_for_start(statefd, &fifo, &err);
 	closep(&statefd);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include "error.h"
 #include "process/process.h"
+#include "phase.h"
 
 static char **self_argv;
 
@@ -51,6 +52,7 @@ sealed_exe_ensure(struct lc_err *err)
 	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
 	if (mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
 		return lc_err_set(err, errno, "protected binary: make the clone read-only");
+	phase_mark("re-exec through a sealed copy");
 	syscall(SYS_execveat, tree, "", self_argv, environ, AT_EMPTY_PATH);
 	return lc_err_set(err, errno, "protected binary: execveat");
 }

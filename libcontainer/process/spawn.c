@@ -20,6 +20,7 @@
 #include "process/sync.h"
 #include "state.h"
 #include "sys.h"
+#include "phase.h"
 
 /* clone3; *ret_pidfd gets a pidfd of the child (CLONE_PIDFD), -1 in the child. */
 static pid_t
@@ -139,6 +140,7 @@ drive_child(struct container_ctx *ctx, pid_t pid, int fd, bool self_attached, in
 	/* The process has its own copy of the /dev/null tree: closing the runtime's
 	 * (a detached mount, whose release waits for an RCU grace period) and the rest
 	 * of the runtime's own work overlap its set-up. */
+	phase_mark("clone, go sent");
 	rootfs_fds_close(&ctx->fds);
 	if (ctx->while_setup && (r = ctx->while_setup(ctx->while_setup_arg, err)) < 0)
 		return r;
@@ -198,6 +200,7 @@ spawn_container(struct container_ctx *ctx, struct spawn_result *ret, struct lc_e
 		return r;
 	}
 	int pidfd;
+	phase_mark("sync socket, namespaces to join");
 	pid_t pid = clone_child(ns_clone_flags(ctx->spec), self.v2_dirfd, &pidfd);
 	if (pid == 0) {
 		close(sp[0]);

@@ -139,6 +139,28 @@ exe_attack_case() {
 	assert_eq "$(fd_numbers "$output")" "0 1 2 " "fds in the container: $output"
 }
 
+@test "STRAIT_PHASES: the runtime and its container process mark their phases; no fd reaches the workload" {
+	strait_only "phase marks are strait's (bench/phases.sh)"
+	set_args /bin/probe fds
+	local marks=$BATS_TEST_TMPDIR/marks
+	run --separate-stderr env STRAIT_PHASES="$marks" STRAIT_TEST_MARK="$MARK" \
+		"$RUNTIME" --root "$ROOT" run -b "$BUNDLE" "$CID"
+	[ "$status" -eq 0 ] || fail "$stderr"
+	assert_eq "$stderr" ""
+	assert_eq "$(fd_numbers "$output")" "0 1 2 " "fds in the container: $output"
+	# "<pid> <us> <name>" lines: the runtime's from main to the end, the container
+	# process's (pid 1 in its pid namespace) in between
+	assert_eq "$(awk 'NF < 3 || $2 !~ /^[0-9]+$/' "$marks")" ""
+	assert_eq "$(head -1 "$marks" | cut -d' ' -f3-)" main
+	assert_eq "$(tail -1 "$marks" | cut -d' ' -f3-)" "cgroups, state dir removed"
+	grep -q '^1 [0-9]* container: mounts$' "$marks" || fail "no container mark: $(cat "$marks")"
+	# each process's own marks are in time order
+	local own
+	own=$(grep -v "^1 " "$marks")
+	assert_eq "$(sort -s -k2,2n <<<"$own")" "$own" "runtime marks out of time order"
+	assert_clean
+}
+
 @test "create + start: the workload has only stdio open" {
 	set_args /bin/probe fds
 	exec 5</etc/hostname 7>>"$BATS_TEST_TMPDIR/leak"

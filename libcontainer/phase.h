@@ -1,0 +1,11 @@
+/* Phase marks for the start-time breakdown (bench/phases.sh). With STRAIT_PHASES naming
+ * a file, every strait process appends one line "<pid> <CLOCK_MONOTONIC us> <name>"
+ * per mark; without it a mark costs one branch. */
+#ifndef STRAIT_PHASE_H
+#define STRAIT_PHASE_H
+
+/* Once per process image, first thing in main. */
+void phase_init(void);
+void phase_mark(const char *name);
+
+#endif
