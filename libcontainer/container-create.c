@@ -383,6 +383,10 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, enum c
 	j->st.owner = getuid();
 	j->st.created = now_rfc3339();
 	j->st.annotations = annotations_strv(j->spec);
+	for (int k = 0; k < HOOK__COUNT; k++)
+		if (j->spec->n_hooks[k])
+			j->st.hooks |= 1u << k;
+	j->st.hooks_known = true;
 	if (!j->dir || !j->st.created || !j->st.annotations)
 		return lc_err_set(err, ENOMEM, "create");
 	j->ctx.while_setup = save_state_files;

@@ -1,6 +1,7 @@
 /* State directory handling: claim, atomic state.json writes, reads, live status and
  * the OCI state JSON. The lifecycle (container.c) decides when to call what. */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -146,6 +147,10 @@ state_write(const char *root, const struct lc_state *st, struct lc_err *err)
 	json_gen_string(g, st->cgroup);
 	json_gen_key(g, "seccomp");
 	json_gen_string(g, st->seccomp_json);
+	if (st->hooks_known) {
+		json_gen_key(g, "hookKinds");
+		json_gen_uint(g, st->hooks);
+	}
 	json_gen_key(g, "annotations");
 	gen_annotations(g, st->annotations);
 	json_gen_obj_close(g);
@@ -217,6 +222,10 @@ state_read(const char *root, const char *id, struct lc_state **ret, struct lc_er
 		st->pid_start = u64;
 	if (json_uint64(json_get(doc, "owner"), &u64) >= 0)
 		st->owner = (uid_t)u64;
+	if (json_uint64(json_get(doc, "hookKinds"), &u64) >= 0 && u64 <= UINT_MAX) {
+		st->hooks = (unsigned)u64;
+		st->hooks_known = true;
+	}
 	const struct json_val *ann = json_get(doc, "annotations");
 	size_t na = json_len(ann);
 	st->annotations = calloc(2 * na + 1, sizeof(char *));
@@ -330,6 +339,10 @@ state_oci_json(const struct lc_state *st, enum ct_status status, bool pretty)
 	}
 	json_gen_key(g, "owner");
 	json_gen_string(g, "");
+	if (st->hooks_known) {
+		json_gen_key(g, "hookKinds");
+		json_gen_uint(g, st->hooks);
+	}
 	json_gen_key(g, "annotations");
 	gen_annotations(g, st->annotations);
 	json_gen_obj_close(g);

@@ -24,6 +24,11 @@ struct lc_state {
 	char **annotations; /* k0, v0, k1, v1, ..., NULL */
 	bool exec_fifo;     /* still waiting for start (filled by state_status) */
 	char *seccomp_json; /* the seccomp decision record (issue 3), may be NULL */
+	/* 1 << enum hook_kind for each kind of hook the config has, so that start and
+	 * delete read the saved config only when it has one to run; hooks_known is false
+	 * for a state written without the field (they read it then). */
+	unsigned hooks;
+	bool hooks_known;
 };
 
 /* Creates the state root (0700, parents 0755) when missing. */

@@ -194,6 +194,41 @@ hook_state() {
 	assert_clean
 }
 
+@test "start and delete read the saved config for hooks, also from a state without hookKinds" {
+	strait_only "hookKinds is a field of strait's own state.json"
+	add_hook poststart
+	add_hook poststop
+	set_args /bin/true
+	create_ok
+	assert_eq "$(jq -r .hookKinds "$ROOT/$CID/state.json")" $(((1 << 4) | (1 << 5)))
+	# as an older strait wrote it: without the field, the saved config decides
+	jq 'del(.hookKinds)' "$ROOT/$CID/state.json" >"$BATS_TEST_TMPDIR/st" &&
+		cat "$BATS_TEST_TMPDIR/st" >"$ROOT/$CID/state.json"
+	runtime start "$CID"
+	wait_status "$CID" stopped
+	runtime delete "$CID"
+	assert_eq "$(cut -d'|' -f1 "$HOOKLOG" | tr '\n' ' ')" "poststart poststop "
+	assert_clean
+}
+
+@test "without hooks, start and delete leave the saved config unread" {
+	strait_only "hookKinds is a field of strait's own state.json"
+	set_args /bin/true
+	create_ok
+	assert_eq "$(jq -r .hookKinds "$ROOT/$CID/state.json")" 0
+	# a fifo in its place: opening it would block until the timeout
+	rm "$ROOT/$CID/config.json"
+	mkfifo "$ROOT/$CID/config.json"
+	run --separate-stderr timeout 10 "$RUNTIME" --root "$ROOT" start "$CID"
+	[ "$status" -eq 0 ] || fail "start ($status): $stderr"
+	assert_eq "$stderr" ""
+	wait_status "$CID" stopped
+	run --separate-stderr timeout 10 "$RUNTIME" --root "$ROOT" delete "$CID"
+	[ "$status" -eq 0 ] || fail "delete ($status): $stderr"
+	assert_eq "$stderr" ""
+	assert_clean
+}
+
 @test "poststop hooks run when run deletes the container" {
 	add_hook poststop
 	set_args /bin/probe exit 4
