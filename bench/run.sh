@@ -75,7 +75,6 @@ jq '.process.terminal = false | .process.args = ["/bin/true"]' "$work/bundle/con
 	>"$work/config.json"
 mv "$work/config.json" "$work/bundle/config.json"
 mkdir "$work/ro" "$state"
-case $bench_state in
 [ "$bench_state" = disk ] || mount -t tmpfs -o mode=0700,size=64m strait-bench-state "$state"
 cp "$strait" "$strait_ro"
 mount --bind "$strait_ro" "$strait_ro"
