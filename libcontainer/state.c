@@ -339,10 +339,6 @@ state_oci_json(const struct lc_state *st, enum ct_status status, bool pretty)
 	}
 	json_gen_key(g, "owner");
 	json_gen_string(g, "");
-	if (st->hooks_known) {
-		json_gen_key(g, "hookKinds");
-		json_gen_uint(g, st->hooks);
-	}
 	json_gen_key(g, "annotations");
 	gen_annotations(g, st->annotations);
 	json_gen_obj_close(g);
