@@ -417,8 +417,8 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, enum c
 	r = cgroup_create(CGROUP_ROOT, j->spec, o->id, g->systemd_cgroup, &j->ctx.cgroup, err);
 	if (r < 0)
 		return r;
-	/* Always: without resources the default device rules still apply. */
 	phase_mark("cgroups created");
+	/* Always: without resources the default device rules still apply. */
 	r = cgroup_apply(j->ctx.cgroup, &j->spec->linux_.resources, err);
 	if (r < 0)
 		return r;

@@ -193,8 +193,8 @@ setup_until_ready(struct container_ctx *ctx, int fd, int *ret_statefd, char **re
 	r = rootfs_pivot(s, ctx->no_pivot, err);
 	if (r < 0)
 		return r;
-	/* sysctls before finalize: readonlyPaths makes /proc/sys read-only. */
 	phase_mark("container: pivot_root");
+	/* sysctls before finalize: readonlyPaths makes /proc/sys read-only. */
 	r = sysctl_apply(&s->linux_, err);
 	if (r < 0)
 		return r;
@@ -340,6 +340,8 @@ final_steps(struct container_ctx *ctx, const char *path, int fifo, struct lc_err
 		return r;
 	if (ctx->record && !(path = handoff_path(path, err)))
 		return -EINVAL;
+	/* the last mark: nothing of strait's runs under the workload's filter */
+	phase_mark("container: started; hooks, rlimits, personality, fds");
 	if (!p->no_new_privileges && ctx->seccomp) {
 		r = load_seccomp(ctx, notify_msg, fifo, err);
 		if (r < 0)
@@ -357,7 +359,6 @@ final_steps(struct container_ctx *ctx, const char *path, int fifo, struct lc_err
 				return r;
 		}
 	}
-	phase_mark("container: started; rlimits, capabilities, seccomp");
 	execve(path, p->args, p->env);
 	return lc_err_set(err, errno, "exec \"%s\"", p->args[0]);
 }
@@ -370,8 +371,8 @@ init_container(struct container_ctx *ctx, int sync_fd)
 	int statefd = -1, fifo = -1;
 	int r;
 
-	/* Die with the runtime while it still drives the setup. */
 	phase_mark("container: cloned, in its cgroups");
+	/* Die with the runtime while it still drives the setup. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	ctx->sync_fd = sync_fd;
 	if (ctx->is_exec)

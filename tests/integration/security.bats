@@ -142,6 +142,10 @@ exe_attack_case() {
 @test "STRAIT_PHASES: the runtime and its container process mark their phases; no fd reaches the workload" {
 	strait_only "phase marks are strait's (bench/phases.sh)"
 	set_args /bin/probe fds
+	# a mark under the workload's filter would show a pid of -1
+	update_config '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+		architectures: ["SCMP_ARCH_X86_64"],
+		syscalls: [{names: ["getpid"], action: "SCMP_ACT_ERRNO", errnoRet: 1}]}'
 	local marks=$BATS_TEST_TMPDIR/marks
 	run --separate-stderr env STRAIT_PHASES="$marks" STRAIT_TEST_MARK="$MARK" \
 		"$RUNTIME" --root "$ROOT" run -b "$BUNDLE" "$CID"
@@ -154,6 +158,8 @@ exe_attack_case() {
 	assert_eq "$(head -1 "$marks" | cut -d' ' -f3-)" main
 	assert_eq "$(tail -1 "$marks" | cut -d' ' -f3-)" "cgroups, state dir removed"
 	grep -q '^1 [0-9]* container: mounts$' "$marks" || fail "no container mark: $(cat "$marks")"
+	grep -q '^1 [0-9]* container: started; ' "$marks" || fail "no last mark: $(cat "$marks")"
+	assert_eq "$(grep -v '^[1-9][0-9]* ' "$marks")" ""
 	# each process's own marks are in time order
 	local own
 	own=$(grep -v "^1 " "$marks")
