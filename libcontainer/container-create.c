@@ -30,38 +30,15 @@
 #include "terminal.h"
 #include "phase.h"
 
-/* The UTC calendar date of a day count since 1970-01-01, proleptic Gregorian, by
- * 400-year eras of 146097 days counted from 0000-03-01. Not gmtime_r: glibc's reads
- * the time zone file (/etc/localtime) first, seven syscalls for a UTC time. */
-static void
-civil_from_days(long long days, long long *ret_y, unsigned *ret_m, unsigned *ret_d)
-{
-	long long z = days + 719468;
-	long long era = (z >= 0 ? z : z - 146096) / 146097;
-	unsigned doe = (unsigned)(z - era * 146097);                           /* [0, 146096] */
-	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
-	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);               /* [0, 365] */
-	unsigned mp = (5 * doy + 2) / 153;                                    /* March = 0 */
-	*ret_d = doy - (153 * mp + 2) / 5 + 1;
-	*ret_m = mp < 10 ? mp + 3 : mp - 9;
-	*ret_y = (long long)yoe + era * 400 + (*ret_m <= 2);
-}
-
 static char *
 now_rfc3339(void)
 {
 	struct timespec ts;
+	struct tm tm;
 	char buf[64], *out;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	long long secs = ts.tv_sec, days = secs / 86400, rem = secs % 86400, y;
-	if (rem < 0) {
-		rem += 86400;
-		days--;
-	}
-	unsigned m, d;
-	civil_from_days(days, &y, &m, &d);
-	size_t n = (size_t)snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02lld:%02lld:%02lld", y, m,
-				    d, rem / 3600, rem / 60 % 60, rem % 60);
+	gmtime_r(&ts.tv_sec, &tm);
+	size_t n = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
 	/* RFC 3339 with nanoseconds, trailing zeros dropped (as runc's Go time prints) */
 	if (ts.tv_nsec) {
 		n += (size_t)snprintf(buf + n, sizeof(buf) - n, ".%09ld", ts.tv_nsec);
