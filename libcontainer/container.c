@@ -225,8 +225,7 @@ lc_container_start(const struct lc_global *g, const char *id, struct lc_err *err
 		return r;
 	log_debug("start %s: process %d started", id, st->pid);
 	phase_mark("start: workload started (execve)");
-	/* the saved config only when it may have poststart hooks */
-	if (st->hooks_known && !(st->hooks & (1u << HOOK_POSTSTART)))
+	if (!state_may_have_hooks(st, HOOK_POSTSTART))
 		return 0;
 	_cleanup_spec_ struct lc_spec *s = container_saved_spec(g->root, st);
 	run_poststart(s, st);
@@ -374,9 +373,9 @@ destroy(const struct lc_global *g, struct lc_state *st, const struct lc_spec *sp
 			return r;
 	}
 	phase_mark("cgroups removed");
-	bool no_poststop = st->hooks_known && !(st->hooks & (1u << HOOK_POSTSTOP));
-	_cleanup_spec_ struct lc_spec *saved =
-		spec || no_poststop ? NULL : container_saved_spec(g->root, st);
+	_cleanup_spec_ struct lc_spec *saved = spec || !state_may_have_hooks(st, HOOK_POSTSTOP)
+							? NULL
+							: container_saved_spec(g->root, st);
 	const struct lc_spec *s = spec ? spec : saved;
 	if (s && s->n_hooks[HOOK_POSTSTOP]) {
 		struct lc_err herr = { 0 };

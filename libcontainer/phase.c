@@ -5,16 +5,18 @@
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
+#include "strait.h"
 #include "phase.h"
 
 static int phase_fd = -1;
 
 void
-phase_init(void)
+lc_phase_init(void)
 {
 	const char *path = getenv("STRAIT_PHASES");
 	if (path && *path)
 		phase_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	phase_mark("main");
 }
 
 void

@@ -6,8 +6,7 @@
 #ifndef STRAIT_PHASE_H
 #define STRAIT_PHASE_H
 
-/* Once per process image, first thing in main. */
-void phase_init(void);
+/* lc_phase_init (strait.h) opens the file and marks "main", once per process image. */
 void phase_mark(const char *name);
 
 #endif

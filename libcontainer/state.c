@@ -1,8 +1,8 @@
 /* State directory handling: claim, atomic state.json writes, reads, live status and
  * the OCI state JSON. The lifecycle (container.c) decides when to call what. */
 #include <errno.h>
-#include <limits.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>

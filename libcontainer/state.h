@@ -31,6 +31,13 @@ struct lc_state {
 	bool hooks_known;
 };
 
+/* False only when the state says that the config has no hook of this kind. */
+static inline bool
+state_may_have_hooks(const struct lc_state *st, int kind)
+{
+	return !st->hooks_known || (st->hooks & (1u << kind));
+}
+
 /* Creates the state root (0700, parents 0755) when missing. */
 int state_root_ensure(const char *root);
 /* Returns the state dir path for id (malloc'd). */

@@ -9,7 +9,6 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 #include "cli.h"
-#include "phase.h"
 
 #define CREATE_OPTIONS                                                                     \
 	"  -b, --bundle DIR        bundle directory (default: current directory)\n"            \
@@ -241,8 +240,7 @@ open_log(const char *path)
 int
 main(int argc, char **argv)
 {
-	phase_init();
-	phase_mark("main");
+	lc_phase_init();
 	static const struct option opts[] = {
 		{ "root", required_argument, NULL, 'r' },
 		{ "log", required_argument, NULL, 'l' },

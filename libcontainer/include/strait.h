@@ -22,6 +22,9 @@ enum lc_log_format { LC_LOG_TEXT, LC_LOG_JSON };
  * fmt; when to_stderr is set, warnings and errors are also written to stderr as
  * "strait: ...". debug enables LOG_LVL_DEBUG. */
 void lc_log_setup(int log_fd, enum lc_log_format fmt, bool to_stderr, bool debug);
+/* Phase marks for bench/phases.sh: with STRAIT_PHASES naming a file, this process (and
+ * its container process) append their marks to it (phase.h). First thing in main. */
+void lc_phase_init(void);
 /* Writes an error line to the log sink only (the CLI prints stderr itself). */
 void lc_log_error_to_file(const char *msg);
 
