@@ -6,43 +6,36 @@
 # Tables: `run` of /bin/true, then `create`, `start` and `delete` of the same bundle
 # (`runc spec`, terminal off). "fork" is bench/rusage forking the command, "reaped" its
 # wait returning; marks of the container process are prefixed "container:". State
-# roots are on a tmpfs, as in bench/run.sh. Environment: STRAIT, BUILD_DIR.
+# roots are on a tmpfs, as in bench/run.sh. Environment: STRAIT, RUNC (for `runc spec`),
+# BUILD_DIR.
 set -euo pipefail
 
 n=${1:-50}
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$top/bench/lib.sh"
 build=${BUILD_DIR:-$top/build}
 strait=${STRAIT:-$build/strait}
+runc=${RUNC:-$(command -v runc || true)}
 rusage=$build/bench/rusage
 
 [ "$(id -u)" = 0 ] || { echo "bench/phases.sh: needs root" >&2; exit 1; }
 [ -x "$strait" ] || { echo "bench/phases.sh: no strait at $strait (build first)" >&2; exit 1; }
-if [ -z "${STRAIT_BENCH_NS:-}" ]; then
-	STRAIT_BENCH_NS=1 exec unshare -m --propagation private "$0" "$@"
-fi
+[ -n "$runc" ] || { echo "bench/phases.sh: runc not found, for runc spec (apt-get install runc)" >&2; exit 1; }
+bench_private_ns "$0" "$@"
 [ -x "$rusage" ] || make -C "$build" -s bench/rusage
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/strait-phases.XXXXXX")
 state=$work/state
 cleanup() {
-	local id
-	for id in $(ls "$state" 2>/dev/null); do
-		"$strait" --root "$state" delete --force "$id" >/dev/null 2>&1 || true
-	done
+	bench_delete_all "$strait" "$state"
 	umount "$state" 2>/dev/null || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
 mkdir "$state" "$work/marks"
-mount -t tmpfs -o mode=0700,size=64m strait-phases-state "$state"
+bench_state_tmpfs "$state"
 
-"$top/tests/rootfs/build.sh" "$work/cache" >/dev/null
-mkdir "$work/bundle"
-cp -a "$work/cache/rootfs" "$work/bundle/rootfs"
-(cd "$work/bundle" && "$strait" spec)
-jq '.process.terminal = false | .process.args = ["/bin/true"]' "$work/bundle/config.json" \
-	>"$work/config.json"
-mv "$work/config.json" "$work/bundle/config.json"
+bench_bundle "$top" "$runc" "$work"
 
 # marked KIND ROUND CMD...: one command under rusage, its marks in marks/KIND.ROUND
 marked() {

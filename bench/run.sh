@@ -23,6 +23,7 @@ set -euo pipefail
 n=${1:-200}
 loops=${2:-5}
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$top/bench/lib.sh"
 build=${BUILD_DIR:-$top/build}
 strait=${STRAIT:-$build/strait}
 runc=${RUNC:-$(command -v runc || true)}
@@ -37,11 +38,7 @@ case $bench_state in
 tmpfs | disk) ;;
 *) echo "bench/run.sh: BENCH_STATE is tmpfs or disk, not \"$bench_state\"" >&2; exit 1 ;;
 esac
-# A private mount namespace, so that the read-only bind mount of the binary that one row
-# needs never reaches the host's mount table; it goes away with the benchmark.
-if [ -z "${STRAIT_BENCH_NS:-}" ]; then
-	STRAIT_BENCH_NS=1 exec unshare -m --propagation private "$0" "$@"
-fi
+bench_private_ns "$0" "$@"
 if [ ! -x "$floor" ] || [ ! -x "$rusage" ]; then
 	make -C "$build" -s bench/floor bench/rusage
 fi
@@ -50,32 +47,18 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/strait-bench.XXXXXX")
 strait_ro=$work/ro/strait
 state=$work/state
 cleanup() {
-	local id
-	for id in $(ls "$state/strait" 2>/dev/null); do
-		"$strait" --root "$state/strait" delete --force "$id" >/dev/null 2>&1 || true
-	done
-	for id in $(ls "$state/strait-ro" 2>/dev/null); do
-		"$strait_ro" --root "$state/strait-ro" delete --force "$id" >/dev/null 2>&1 || true
-	done
-	for id in $(ls "$state/runc" 2>/dev/null); do
-		"$runc" --root "$state/runc" delete --force "$id" >/dev/null 2>&1 || true
-	done
+	bench_delete_all "$strait" "$state/strait"
+	bench_delete_all "$strait_ro" "$state/strait-ro"
+	bench_delete_all "$runc" "$state/runc"
 	umount "$work/ro/strait" 2>/dev/null || true
 	umount "$state" 2>/dev/null || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
 
-# One bundle for all three: `runc spec` (what clients start from), /bin/true, no tty.
-"$top/tests/rootfs/build.sh" "$work/cache" >/dev/null
-mkdir "$work/bundle"
-cp -a "$work/cache/rootfs" "$work/bundle/rootfs"
-(cd "$work/bundle" && "$runc" spec)
-jq '.process.terminal = false | .process.args = ["/bin/true"]' "$work/bundle/config.json" \
-	>"$work/config.json"
-mv "$work/config.json" "$work/bundle/config.json"
+bench_bundle "$top" "$runc" "$work"
 mkdir "$work/ro" "$state"
-[ "$bench_state" = disk ] || mount -t tmpfs -o mode=0700,size=64m strait-bench-state "$state"
+[ "$bench_state" = disk ] || bench_state_tmpfs "$state"
 cp "$strait" "$strait_ro"
 mount --bind "$strait_ro" "$strait_ro"
 mount -o remount,bind,ro "$strait_ro"
