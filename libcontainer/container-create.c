@@ -332,6 +332,15 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, enum c
 	r = lc_id_validate(o->id, err);
 	if (r < 0)
 		return r;
+	/* The container process runs the runtime's image until execve. It is visible to
+	 * other processes when its pid namespace already has some (joined, or none), and
+	 * after `create` while it waits for `start` (a container created later may join
+	 * its pid namespace). Then it must be a sealed copy, not the host binary (see
+	 * sealed.c): `create` re-executes before it reads the config (the new process
+	 * reads it anyway). `run` starts it at once and publishes its pid only after
+	 * execve. */
+	if (mode == CREATE_ONLY && (r = sealed_exe_ensure(err)) < 0)
+		return r;
 	r = spec_load(o->bundle ? o->bundle : ".", &j->spec, err);
 	if (r < 0)
 		return r;
@@ -342,13 +351,8 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, enum c
 	r = spec_validate(j->spec, err);
 	if (r < 0)
 		return r;
-	/* The container process runs the runtime's image until execve. It is visible to
-	 * other processes when its pid namespace already has some (joined, or none), and
-	 * after `create` while it waits for `start` (a container created later may join
-	 * its pid namespace). Then it must be a sealed copy, not the host binary (see
-	 * sealed.c). `run` starts it at once and publishes its pid only after execve. */
 	const struct spec_ns *pidns = &j->spec->linux_.ns[NS_PID];
-	if (mode == CREATE_ONLY || !pidns->present || pidns->path) {
+	if (!pidns->present || pidns->path) {
 		r = sealed_exe_ensure(err);
 		if (r < 0)
 			return r;
@@ -414,16 +418,18 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, enum c
 			return r;
 	}
 	phase_mark("mount plan, /dev/null verified");
-	r = cgroup_create(CGROUP_ROOT, j->spec, o->id, g->systemd_cgroup, &j->ctx.cgroup, err);
+	/* The v1 cgroups are made while the container process sets up its namespaces,
+	 * unless an intermediate process clones it (its cgroups are joined by pid, before
+	 * GO). */
+	j->ctx.cgroup_late = !ns_needs_intermediate(j->spec);
+	r = cgroup_create(CGROUP_ROOT, j->spec, o->id, g->systemd_cgroup, j->ctx.cgroup_late,
+			  &j->ctx.cgroup, err);
 	if (r < 0)
 		return r;
 	phase_mark("cgroups created");
 	/* Always: without resources the default device rules still apply. */
-	r = cgroup_apply(j->ctx.cgroup, &j->spec->linux_.resources, err);
-	if (r < 0)
+	if (!j->ctx.cgroup_late && (r = cgroup_apply(j->ctx.cgroup, &j->spec->linux_.resources, err)) < 0)
 		return r;
-	if (cgroup_serialize(j->ctx.cgroup, &j->st.cgroup) < 0)
-		return lc_err_set(err, ENOMEM, "cgroup state");
 	if (stat("/proc/self/exe", &self) < 0)
 		return lc_err_set(err, errno, "stat /proc/self/exe");
 	j->ctx.spec = j->spec;
@@ -474,10 +480,12 @@ create_container(const struct lc_global *g, const struct lc_create_opts *o, enum
 	if (r < 0)
 		return r;
 	phase_mark("container ready");
+	if (cgroup_serialize(j->ctx.cgroup, &j->st.cgroup) < 0)
+		r = lc_err_set(err, ENOMEM, "cgroup state");
 	log_debug("create %s: container process %d is waiting for start", o->id, ret->pid);
 	j->st.pid = ret->pid;
 	j->st.pid_start = state_pid_start(ret->pid, NULL);
-	if (mode == CREATE_ONLY) {
+	if (r >= 0 && mode == CREATE_ONLY) {
 		r = publish(g, o, j, err);
 		phase_mark("state.json written");
 	}

@@ -263,9 +263,15 @@ ns_child_finish(const struct lc_spec *s, struct lc_err *err)
 }
 
 int
+ns_child_join(const struct lc_spec *s, struct lc_err *err)
+{
+	return ns_join_all(s, false, err);
+}
+
+int
 ns_child_setup(const struct lc_spec *s, struct lc_err *err)
 {
-	int r = ns_join_all(s, false, err);
+	int r = ns_child_join(s, err);
 	return r < 0 ? r : ns_child_finish(s, err);
 }
 

@@ -27,8 +27,11 @@ int ns_runtime_prepare(const struct lc_spec *s, struct ns_saved *saved, struct l
 void ns_runtime_restore(struct ns_saved *saved);
 
 /* Container process, after GO: setns into every namespace given by path (user first),
- * unshare what could not be created by clone, and become root of a new user ns. */
+ * unshare what could not be created by clone, and become root of a new user ns; then
+ * (ns_child_finish) unshare the cgroup namespace, once it is in its cgroups.
+ * ns_child_setup is both; ns_child_join the first only. */
 int ns_child_setup(const struct lc_spec *s, struct lc_err *err);
+int ns_child_join(const struct lc_spec *s, struct lc_err *err);
 /* True when the container process needs an intermediate process: a user namespace
  * joined by path must own the new pid namespace, so it is joined before that is made. */
 bool ns_needs_intermediate(const struct lc_spec *s);

@@ -132,11 +132,34 @@ count_components(const char *inner)
 	return n;
 }
 
+/* The error of a directory that could not be made, naming cgroupsPath when it came from
+ * the config. */
+static int
+create_failed(const struct cgroup_mgr *m, int code, const char *dir, struct lc_err *err)
+{
+	if (m->config_path)
+		return lc_err_set(err, code, "config.json: linux.cgroupsPath: \"%s\": create %s",
+				  m->config_path, dir);
+	return lc_err_set(err, code, "cgroup: create %s", dir);
+}
+
+/* Cuts the last component off p, then removes the directory p names, n times: the
+ * directories a failed make_chain made above the component that failed. */
+static void
+unmake(char *p, unsigned n)
+{
+	for (char *slash; n && (slash = strrchr(p, '/')); n--) {
+		*slash = '\0';
+		(void)rmdir(p);
+	}
+}
+
 /* mkdir -p of h->dir below h->mount, recording in h->n_created how many trailing
  * components were ours. A shared parent can vanish under us when another container's
- * destroy removes it between our EEXIST and the next mkdir; that retries from the top. */
+ * destroy removes it between our EEXIST and the next mkdir; that retries from the top.
+ * On failure what it made is removed again (n_created stays 0). */
 static int
-make_chain(struct cg_hier *h, struct lc_err *err)
+make_chain(const struct cgroup_mgr *m, struct cg_hier *h, struct lc_err *err)
 {
 	/* the usual case, the parents exist: one mkdir; else the walk says what failed */
 	if (mkdir(h->dir, 0755) == 0) {
@@ -149,7 +172,7 @@ make_chain(struct cg_hier *h, struct lc_err *err)
 		_cleanup_free_ char *p = strdup(h->dir);
 		if (!p)
 			return lc_err_set(err, ENOMEM, "cgroup");
-		unsigned level = 0;
+		unsigned level = 0, first = 0; /* first: the level of the first mkdir of ours */
 		bool vanished = false;
 		for (char *c = p + mlen + 1;; c++) {
 			if (*c != '/' && *c != '\0')
@@ -157,25 +180,34 @@ make_chain(struct cg_hier *h, struct lc_err *err)
 			char saved = *c;
 			*c = '\0';
 			level++;
+			int e = 0;
 			if (mkdir(p, 0755) == 0) {
-				if (!h->n_created)
-					h->n_created = total - level + 1;
+				if (!first)
+					first = level;
 			} else if (errno == EEXIST) {
 				struct stat st;
 				if (lstat(p, &st) < 0 || !S_ISDIR(st.st_mode))
-					return lc_err_set(err, ENOTDIR, "cgroup: create %s", p);
-			} else if (errno == ENOENT && !h->n_created && attempt < 3) {
+					e = ENOTDIR;
+			} else if (errno == ENOENT && !first && attempt < 3) {
 				vanished = true;
 				break;
 			} else {
-				return lc_err_set(err, errno, "cgroup: create %s", p);
+				e = errno;
+			}
+			if (e) {
+				create_failed(m, e, p, err);
+				if (first)
+					unmake(p, level - first);
+				return -e;
 			}
 			*c = saved;
 			if (!saved)
 				break;
 		}
-		if (!vanished)
+		if (!vanished) {
+			h->n_created = first ? total - first + 1 : 0;
 			return 0;
+		}
 	}
 }
 
@@ -287,7 +319,7 @@ cgroup_destroy(struct cgroup_mgr *m, struct lc_err *err)
 }
 
 int
-cgroup_create(const char *root, const struct lc_spec *s, const char *id, bool systemd,
+cgroup_create(const char *root, const struct lc_spec *s, const char *id, bool systemd, bool split,
 	      struct cgroup_mgr **ret, struct lc_err *err)
 {
 	_cleanup_free_ char *abs = NULL, *rel = NULL;
@@ -310,18 +342,39 @@ cgroup_create(const char *root, const struct lc_spec *s, const char *id, bool sy
 		if (!inner || asprintf(&h->dir, "%s%s", h->mount, inner) < 0)
 			return lc_err_set(err, ENOMEM, "cgroup");
 	}
+	m->devices_pending = true;
+	m->default_parent = !s || !s->linux_.cgroups_path || !*s->linux_.cgroups_path;
+	if (!m->default_parent && !(m->config_path = strdup(s->linux_.cgroups_path)))
+		return lc_err_set(err, ENOMEM, "cgroup");
+	m->rest_pending = true;
+	/* cgroup2's directory first: a clone goes into it (CLONE_INTO_CGROUP) */
 	for (size_t i = 0; i < m->n_h && r >= 0; i++)
-		r = make_chain(&m->h[i], err);
-	if (r >= 0)
-		r = m->ops->prepare(m, err);
+		if (m->h[i].unified)
+			r = make_chain(m, &m->h[i], err);
+	if (r >= 0 && !split)
+		r = cgroup_create_rest(m, err);
 	if (r < 0) {
 		(void)cgroup_destroy(m, NULL);
 		return r;
 	}
-	m->devices_pending = true;
-	m->default_parent = !s || !s->linux_.cgroups_path || !*s->linux_.cgroups_path;
 	*ret = TAKE_PTR(m);
 	return 0;
+}
+
+int
+cgroup_create_rest(struct cgroup_mgr *m, struct lc_err *err)
+{
+	int r = 0;
+	if (!m->rest_pending)
+		return 0;
+	for (size_t i = 0; i < m->n_h && r >= 0; i++)
+		if (!m->h[i].unified)
+			r = make_chain(m, &m->h[i], err);
+	if (r >= 0)
+		r = m->ops->prepare(m, err);
+	if (r >= 0)
+		m->rest_pending = false;
+	return r;
 }
 
 int
@@ -432,6 +485,8 @@ cgroup_self_attach_open(struct cgroup_mgr *m, char *const *subs, struct cgroup_s
 	*ret = (struct cgroup_self_attach){ .v2_dirfd = -1 };
 	for (size_t i = 0; i < m->n_h && r >= 0; i++) {
 		_cleanup_free_ char *dir = NULL, *p = NULL;
+		if (m->rest_pending && !m->h[i].unified)
+			continue;
 		if ((r = join_dir(m, i, subs, &dir, err)) < 0)
 			break;
 		if (m->h[i].unified) {

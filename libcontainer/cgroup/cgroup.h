@@ -93,9 +93,15 @@ void cgroup_stats_free(struct cgroup_stats *s);
  * mount root ("/sys/fs/cgroup"; tests pass a temp dir). A relative cgroupsPath is taken
  * below the runtime's own cgroup in each hierarchy, as runc's cgroupfs driver does.
  * Errors name config.json's linux.cgroupsPath and the value. On failure nothing created
- * is left behind. */
+ * is left behind.
+ * split: only the cgroup2 directory is made, the one a clone must exist for
+ * (CLONE_INTO_CGROUP); cgroup_create_rest makes the v1 ones and prepares the parents
+ * (cpusets, v2 controller delegation), which a new process can do without, until it
+ * joins them (spawn.c: while it sets itself up). A failed rest is undone by
+ * cgroup_destroy, as the rest of the container is. */
 int cgroup_create(const char *root, const struct lc_spec *s, const char *id, bool systemd,
-		  struct cgroup_mgr **ret, struct lc_err *err);
+		  bool split, struct cgroup_mgr **ret, struct lc_err *err);
+int cgroup_create_rest(struct cgroup_mgr *m, struct lc_err *err);
 /* Writes linux.resources (memory, pids, cpu, cpuset, blkio, devices, unified); r may be
  * NULL. Device rules are written only by the first apply of a manager from
  * cgroup_create (a loaded manager, as for update, leaves them). Errors name the field
@@ -114,7 +120,8 @@ struct cgroup_self_attach {
 	size_t n_tasks;
 	int v2_dirfd; /* for clone3's cgroup, or -1 */
 };
-/* subs: exec --cgroup entries (as for cgroup_add_pid_sub), or NULL. */
+/* subs: exec --cgroup entries (as for cgroup_add_pid_sub), or NULL. Before
+ * cgroup_create_rest only the cgroup2 directory is opened (no tasks file). */
 int cgroup_self_attach_open(struct cgroup_mgr *m, char *const *subs,
 			    struct cgroup_self_attach *ret, struct lc_err *err);
 /* In the new process (single-threaded): joins every v1 hierarchy, closes the fds. */

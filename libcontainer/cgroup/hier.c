@@ -237,6 +237,7 @@ cgroup_free(struct cgroup_mgr *m)
 		hier_clear(&m->h[i]);
 	free(m->h);
 	free(m->root);
+	free(m->config_path);
 	free(m);
 }
 

@@ -45,6 +45,10 @@ struct cgroup_mgr {
 	 * (the state records only the container's own directory), so the next create
 	 * does not pay a mkdir and an rmdir in every hierarchy again. */
 	bool default_parent;
+	/* Split create: the v1 directories and the parents' preparation wait for
+	 * cgroup_create_rest. */
+	bool rest_pending;
+	char *config_path; /* linux.cgroupsPath as given, for errors; NULL for the default */
 };
 
 extern const struct cgroup_ops cgroup_v1_ops;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "cgroup/cgroup.h"
 #include "error.h"
 #include "log.h"
 #include "mounts.h"
@@ -103,6 +104,17 @@ enter_cwd(const char *cwd, struct lc_err *err)
 	return 0;
 }
 
+/* The runtime made the v1 cgroups while this process set up its namespaces (spawn.c
+ * late_cgroups): it joins them before it mounts anything, so that the cgroup mounts,
+ * the cgroup namespace and everything it runs are the container's. */
+static int
+join_late_cgroups(int fd, struct lc_err *err)
+{
+	struct cgroup_self_attach a = { .v2_dirfd = -1 };
+	int r = sync_expect_fds(fd, SYNC_CGROUPS, a.tasks, ARRAY_SIZE(a.tasks), &a.n_tasks, err);
+	return r < 0 ? r : cgroup_self_attach(&a, err);
+}
+
 /* exec: the container already exists; join it (every namespace is given by path) and
  * resolve the executable inside it. */
 static int
@@ -150,7 +162,7 @@ setup_until_ready(struct container_ctx *ctx, int fd, int *ret_statefd, char **re
 	if (r < 0)
 		return r;
 	ctx->st->pid = pid;
-	r = ctx->ns_joined ? ns_child_finish(s, err) : ns_child_setup(s, err);
+	r = ctx->ns_joined ? 0 : ns_child_join(s, err);
 	if (r < 0)
 		return r;
 	if (setsid() < 0)
@@ -171,6 +183,16 @@ setup_until_ready(struct container_ctx *ctx, int fd, int *ret_statefd, char **re
 			return r;
 	}
 	phase_mark("container: namespaces, hostname, loopback, keyring");
+	if (ctx->cgroup_late) {
+		r = join_late_cgroups(fd, err);
+		if (r < 0)
+			return r;
+		phase_mark("container: in its cgroups");
+	}
+	/* After the cgroups: the namespace's root is the container's cgroup. */
+	r = ns_child_finish(s, err);
+	if (r < 0)
+		return r;
 	r = rootfs_prepare(s, ctx->plan, &ctx->fds, err);
 	if (r < 0)
 		return r;

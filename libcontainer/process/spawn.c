@@ -102,6 +102,33 @@ has_runtime_hooks(const struct lc_spec *s)
 	return s->n_hooks[HOOK_PRESTART] || s->n_hooks[HOOK_CREATE_RUNTIME];
 }
 
+/* The split cgroup create (ctx->cgroup_late): the v1 directories, the parents and the
+ * resources, made while the process joins and sets up its namespaces; then the tasks
+ * files it writes itself before it mounts anything (init.c). */
+static int
+late_cgroups(struct container_ctx *ctx, struct cgroup_self_attach *ret, struct lc_err *err)
+{
+	int r = cgroup_create_rest(ctx->cgroup, err);
+	/* Always: without resources the default device rules still apply. */
+	if (r >= 0)
+		r = cgroup_apply(ctx->cgroup, &ctx->spec->linux_.resources, err);
+	if (r >= 0)
+		r = cgroup_self_attach_open(ctx->cgroup, NULL, ret, err);
+	if (r >= 0)
+		closep(&ret->v2_dirfd);
+	return r;
+}
+
+/* A send to the process failed: it may have failed already (joining a namespace, its
+ * cgroups), and its error is then still in the socket. */
+static int
+send_failed(int fd, int r, struct lc_err *err)
+{
+	if (sync_expect(fd, SYNC_READY, err) < 0)
+		return -EIO;
+	return lc_err_set(err, r, "sync with container process");
+}
+
 /* Runtime half of the handshake, after clone. */
 static int
 drive_child(struct container_ctx *ctx, pid_t pid, int fd, bool self_attached, int *ret_master,
@@ -130,17 +157,21 @@ drive_child(struct container_ctx *ctx, pid_t pid, int fd, bool self_attached, in
 	/* GO carries the pid as the runtime sees it, for the hooks' state. */
 	ctx->st->pid = pid;
 	r = sync_send_code(fd, SYNC_GO, pid);
-	if (r < 0) {
-		/* The process may have failed already (joining its cgroup): its error is
-		 * still in the socket. */
-		if (sync_expect(fd, SYNC_READY, err) < 0)
-			return -EIO;
-		return lc_err_set(err, r, "sync with container process");
+	if (r >= 0 && ctx->cgroup_late) {
+		phase_mark("clone, go sent");
+		struct cgroup_self_attach late;
+		r = late_cgroups(ctx, &late, err);
+		if (r < 0)
+			return r;
+		r = sync_send_fds(fd, SYNC_CGROUPS, late.tasks, late.n_tasks);
+		cgroup_self_attach_close(&late);
 	}
+	if (r < 0)
+		return send_failed(fd, r, err);
 	/* The process has its own copy of the /dev/null tree: closing the runtime's
 	 * (a detached mount, whose release waits for an RCU grace period) and the rest
 	 * of the runtime's own work overlap its set-up. */
-	phase_mark("clone, go sent");
+	phase_mark(ctx->cgroup_late ? "cgroups made, written, sent" : "clone, go sent");
 	rootfs_fds_close(&ctx->fds);
 	if (ctx->while_setup && (r = ctx->while_setup(ctx->while_setup_arg, err)) < 0)
 		return r;

@@ -1,9 +1,11 @@
 /* Sync message helpers for the runtime <-> container process socketpair (sync.h). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <unistd.h>
 #include "error.h"
 #include "process/sync.h"
 
@@ -34,14 +36,37 @@ sync_send_error(int fd, const struct lc_err *err)
 	return 0;
 }
 
+/* recv, again after EINTR, and once after ECONNRESET: a peer that exits with a
+ * message of ours unread (CGROUPS sent while it failed) leaves that error pending on
+ * our socket, which the next receive reports before what the peer sent first (its
+ * ERROR), still queued. */
+static ssize_t
+recvmsg_retrying(int fd, struct msghdr *mh, int flags)
+{
+	ssize_t n;
+	bool reset = false;
+	for (;;) {
+		n = recvmsg(fd, mh, flags);
+		if (n >= 0 || (errno != EINTR && (errno != ECONNRESET || reset)))
+			return n;
+		reset |= errno == ECONNRESET;
+	}
+}
+
+static ssize_t
+recv_retrying(int fd, void *buf, size_t len)
+{
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	return recvmsg_retrying(fd, &mh, 0);
+}
+
 int
 sync_recv(int fd, struct sync_msg *ret)
 {
 	ssize_t n;
 	memset(ret, 0, sizeof(*ret));
-	do
-		n = recv(fd, ret, sizeof(*ret), 0);
-	while (n < 0 && errno == EINTR);
+	n = recv_retrying(fd, ret, sizeof(*ret));
 	if (n < 0)
 		return -errno;
 	if (n == 0)
@@ -89,51 +114,93 @@ unix_connect(const char *path, const char *what, struct lc_err *err)
 	return TAKE_FD(fd);
 }
 
+/* One sendmsg of buf with n fds attached (SCM_RIGHTS; none when n is 0). */
+static int
+send_fds(int sock, const void *buf, size_t len, const int *fds, size_t n)
+{
+	char cbuf[CMSG_SPACE(sizeof(int) * SYNC_MAX_FDS)] = { 0 };
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	if (n > SYNC_MAX_FDS)
+		return -EINVAL;
+	if (n) {
+		mh.msg_control = cbuf;
+		mh.msg_controllen = CMSG_SPACE(sizeof(int) * n);
+		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int) * n);
+		memcpy(CMSG_DATA(c), fds, sizeof(int) * n);
+	}
+	return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
 int
 unix_send_fd(int sock, const void *buf, size_t len, int fd)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
+	return send_fds(sock, buf, len, &fd, 1);
+}
+
+int
+sync_send_fds(int fd, enum sync_type type, const int *fds, size_t n)
+{
+	struct sync_msg m = { .type = type, .code = (int)n };
+	return send_fds(fd, &m, offsetof(struct sync_msg, text), fds, n);
 }
 
 int
 sync_send_fd(int fd, enum sync_type type, int payload_fd)
 {
-	struct sync_msg m = { .type = type };
-	return unix_send_fd(fd, &m, offsetof(struct sync_msg, text), payload_fd);
+	return sync_send_fds(fd, type, &payload_fd, 1);
 }
 
 int
-sync_expect_fd(int fd, enum sync_type want, struct lc_err *err)
+sync_expect_fds(int fd, enum sync_type want, int *fds, size_t max, size_t *ret_n,
+		struct lc_err *err)
 {
 	struct sync_msg m = { 0 };
-	char cbuf[CMSG_SPACE(sizeof(int))];
+	char cbuf[CMSG_SPACE(sizeof(int) * SYNC_MAX_FDS)];
 	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
 			     .msg_controllen = sizeof(cbuf) };
 	ssize_t n;
-	do
-		n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
+	*ret_n = 0;
+	n = recvmsg_retrying(fd, &mh, MSG_CMSG_CLOEXEC);
 	if (n < 0)
 		return lc_err_set(err, errno, "sync with container process");
 	if (n == 0)
 		return lc_err_setx(err, EPIPE, "container process exited during setup");
 	m.text[sizeof(m.text) - 1] = '\0';
-	if (m.type == SYNC_ERROR)
-		return lc_err_setx(err, m.code, "%s", m.text);
 	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	if (m.type != (int)want || !c || c->cmsg_type != SCM_RIGHTS)
-		return lc_err_setx(err, EPROTO, "sync: expected message %d with an fd, got %d", want, m.type);
+	size_t got = c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS
+			     ? (c->cmsg_len - CMSG_LEN(0)) / sizeof(int)
+			     : 0;
+	int in[SYNC_MAX_FDS];
+	if (got)
+		memcpy(in, CMSG_DATA(c), sizeof(int) * got);
+	if (m.type == SYNC_ERROR || m.type != (int)want || got != (size_t)m.code || got > max ||
+	    (mh.msg_flags & MSG_CTRUNC)) {
+		for (size_t i = 0; i < got; i++)
+			close(in[i]);
+		if (m.type == SYNC_ERROR)
+			return lc_err_setx(err, m.code, "%s", m.text);
+		return lc_err_setx(err, EPROTO, "sync: expected message %d with %d fds, got %d", want,
+				   m.code, m.type);
+	}
+	memcpy(fds, in, sizeof(int) * got);
+	*ret_n = got;
+	return 0;
+}
+
+int
+sync_expect_fd(int fd, enum sync_type want, struct lc_err *err)
+{
 	int payload;
-	memcpy(&payload, CMSG_DATA(c), sizeof(int));
+	size_t n;
+	int r = sync_expect_fds(fd, want, &payload, 1, &n, err);
+	if (r < 0)
+		return r;
+	if (n != 1)
+		return lc_err_setx(err, EPROTO, "sync: expected message %d with an fd", want);
 	return payload;
 }

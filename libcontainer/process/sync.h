@@ -4,9 +4,11 @@
  *   runtime                                  container process
  *   (user ns joined by path: an intermediate process joins the namespaces, clones the
  *    container process with CLONE_PARENT, sends PID <pid>, and exits)
- *   clone3 (into the cgroup2 dir) ---------> joins its v1 cgroups itself, (wait)
+ *   clone3 (into the cgroup2 dir) ---------> (wait; exec: joins its v1 cgroups itself)
  *   uid/gid maps (cgroup.procs only for an intermediate's clone or exec --cgroup)
- *   GO ------------------------------------> setns, hostname, lo, rootfs_prepare
+ *   GO ------------------------------------> setns, hostname, lo
+ *   (create/run) v1 cgroups made, written
+ *   CGROUPS + their tasks fds -------------> joins them, cgroup ns, rootfs_prepare
  *          <-------------------------------- HOOKS       (only with prestart/createRuntime hooks)
  *   run prestart, createRuntime
  *   HOOKS_DONE ----------------------------> createContainer hooks, pivot, finalize, sysctl, cwd,
@@ -22,7 +24,10 @@
 
 #include "strait.h"
 
-enum sync_type { SYNC_GO = 1, SYNC_HOOKS, SYNC_HOOKS_DONE, SYNC_READY, SYNC_ERROR, SYNC_PTY, SYNC_PID, SYNC_LISTENER };
+enum sync_type { SYNC_GO = 1, SYNC_HOOKS, SYNC_HOOKS_DONE, SYNC_READY, SYNC_ERROR, SYNC_PTY, SYNC_PID, SYNC_LISTENER, SYNC_CGROUPS };
+
+/* the most fds one message carries (CGROUPS: one tasks file per v1 hierarchy) */
+#define SYNC_MAX_FDS 16
 
 struct sync_msg {
 	int type;
@@ -48,6 +53,10 @@ int unix_send_fd(int sock, const void *buf, size_t len, int fd);
 int sync_send_fd(int fd, enum sync_type type, int payload_fd);
 /* Waits for a message of type want carrying an fd; returns the fd (close-on-exec). */
 int sync_expect_fd(int fd, enum sync_type want, struct lc_err *err);
+/* The same with n fds (0..SYNC_MAX_FDS; the message's integer says how many). */
+int sync_send_fds(int fd, enum sync_type type, const int *fds, size_t n);
+int sync_expect_fds(int fd, enum sync_type want, int *fds, size_t max, size_t *ret_n,
+		    struct lc_err *err);
 /* Receives one message. Returns 0 on EOF (peer closed), 1 on a message, -errno. */
 int sync_recv(int fd, struct sync_msg *ret);
 /* Waits for a message of type want. An ERROR message becomes err; EOF is reported as

@@ -213,6 +213,22 @@ start_sleeping() {
 	assert_clean
 }
 
+@test "a v1 cgroup that cannot be made fails create after the clone and leaves nothing" {
+	requires cgroup_v1
+	requires cgroup_v2
+	# "tasks" is a file in every v1 cgroup and not in cgroup2: the cgroup2 directory,
+	# made before the clone, succeeds; the v1 ones, made while the container process
+	# sets itself up, fail. Everything made on the way (the levels above) must go.
+	update_config '.linux.cgroupsPath = "/strait-test/" + $id + "/tasks"' --arg id "$CID"
+	runq rcreate
+	assert_error "config.json: linux.cgroupsPath: \"/strait-test/$CID/tasks\": create /sys/fs/cgroup/" \
+		"/strait-test/$CID/tasks: Not a directory"
+	assert_clean
+	runq rrun
+	assert_error "linux.cgroupsPath"
+	assert_clean
+}
+
 # ---- limits this host may not hold: refused with the field, never dropped ----
 
 # v1_mounted CONTROLLER: true when a v1 hierarchy carries it.
