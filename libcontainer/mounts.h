@@ -110,11 +110,21 @@ struct rootfs_fds {
 int rootfs_fds_open(struct rootfs_fds *ret, struct lc_err *err);
 void rootfs_fds_close(struct rootfs_fds *f);
 
+/* Called once by rootfs_prepare before the first op that depends on the process's
+ * cgroups (a cgroup mount, a device node: the devices cgroup rules mknod), or after
+ * the last op when there is none. */
+struct rootfs_hook {
+	int (*fn)(void *arg, struct lc_err *err);
+	void *arg;
+};
+
 /* Container process, new mount namespace, before pivot_root: sets rootfs propagation,
- * makes the rootfs a mount point, applies the plan (mounts, devices, links). Refuses a
- * rootfs whose /proc or /sys is a symlink. */
+ * makes the rootfs a mount point, applies the plan (mounts, devices, links), calling
+ * cgroups (may be NULL) on the way. Refuses a rootfs whose /proc or /sys is a
+ * symlink. */
 int rootfs_prepare(const struct lc_spec *s, const struct mount_plan *p,
-		   const struct rootfs_fds *fds, struct lc_err *err);
+		   const struct rootfs_fds *fds, const struct rootfs_hook *cgroups,
+		   struct lc_err *err);
 /* pivot_root into the rootfs (or MS_MOVE + chroot with no_pivot); cwd becomes "/". */
 int rootfs_pivot(const struct lc_spec *s, bool no_pivot, struct lc_err *err);
 

@@ -389,7 +389,8 @@ check_proc_sys(int rootfd, struct lc_err *err)
 }
 
 static int
-prepare(const struct lc_spec *s, const struct mount_plan *p, struct lc_err *err)
+prepare(const struct lc_spec *s, const struct mount_plan *p, const struct rootfs_hook *cg,
+	struct lc_err *err)
 {
 	const struct spec_linux *l = &s->linux_;
 	unsigned long prop = MS_REC | MS_SLAVE;
@@ -414,21 +415,28 @@ prepare(const struct lc_spec *s, const struct mount_plan *p, struct lc_err *err)
 	r = check_proc_sys(rootfd, err);
 	if (r < 0)
 		return r;
+	bool entered = !cg;
 	for (size_t i = 0; i < p->n_ops; i++) {
-		r = apply_op(rootfd, p, &p->ops[i], err);
+		const struct mount_op *op = &p->ops[i];
+		if (!entered && (op->kind == MOP_CGROUP || op->kind == MOP_DEVICE)) {
+			if ((r = cg->fn(cg->arg, err)) < 0)
+				return r;
+			entered = true;
+		}
+		r = apply_op(rootfd, p, op, err);
 		if (r < 0)
 			return r;
 	}
-	return 0;
+	return entered ? 0 : cg->fn(cg->arg, err);
 }
 
 int
 rootfs_prepare(const struct lc_spec *s, const struct mount_plan *p, const struct rootfs_fds *fds,
-	       struct lc_err *err)
+	       const struct rootfs_hook *cgroups, struct lc_err *err)
 {
 	/* Modes of created directories, files and nodes are the plan's, not the umask's. */
 	mode_t old = umask(0);
-	int r = prepare(s, p, err);
+	int r = prepare(s, p, cgroups, err);
 	umask(old);
 	return r;
 }

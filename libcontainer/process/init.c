@@ -104,15 +104,24 @@ enter_cwd(const char *cwd, struct lc_err *err)
 	return 0;
 }
 
-/* The runtime made the v1 cgroups while this process set up its namespaces (spawn.c
- * late_cgroups): it joins them before it mounts anything, so that the cgroup mounts,
- * the cgroup namespace and everything it runs are the container's. */
+/* The runtime makes the v1 cgroups while this process sets up its namespaces and first
+ * mounts (spawn.c late_cgroups). It joins them before the first mount or device node
+ * that depends on them (rootfs_prepare), so that the cgroup mounts, the devices
+ * cgroup's rule over mknod, the cgroup namespace and everything it runs are the
+ * container's; then it unshares that namespace, whose root is the container's cgroup. */
 static int
-join_late_cgroups(int fd, struct lc_err *err)
+enter_cgroups(void *arg, struct lc_err *err)
 {
-	struct cgroup_self_attach a = { .v2_dirfd = -1 };
-	int r = sync_expect_fds(fd, SYNC_CGROUPS, a.tasks, ARRAY_SIZE(a.tasks), &a.n_tasks, err);
-	return r < 0 ? r : cgroup_self_attach(&a, err);
+	struct container_ctx *ctx = arg;
+	if (ctx->cgroup_late) {
+		struct cgroup_self_attach a = { .v2_dirfd = -1 };
+		int r = sync_expect_fds(ctx->sync_fd, SYNC_CGROUPS, a.tasks, ARRAY_SIZE(a.tasks),
+					&a.n_tasks, err);
+		if (r < 0 || (r = cgroup_self_attach(&a, err)) < 0)
+			return r;
+		phase_mark("container: in its cgroups");
+	}
+	return ns_child_finish(ctx->spec, err);
 }
 
 /* exec: the container already exists; join it (every namespace is given by path) and
@@ -183,17 +192,8 @@ setup_until_ready(struct container_ctx *ctx, int fd, int *ret_statefd, char **re
 			return r;
 	}
 	phase_mark("container: namespaces, hostname, loopback, keyring");
-	if (ctx->cgroup_late) {
-		r = join_late_cgroups(fd, err);
-		if (r < 0)
-			return r;
-		phase_mark("container: in its cgroups");
-	}
-	/* After the cgroups: the namespace's root is the container's cgroup. */
-	r = ns_child_finish(s, err);
-	if (r < 0)
-		return r;
-	r = rootfs_prepare(s, ctx->plan, &ctx->fds, err);
+	const struct rootfs_hook cgroups = { .fn = enter_cgroups, .arg = ctx };
+	r = rootfs_prepare(s, ctx->plan, &ctx->fds, &cgroups, err);
 	if (r < 0)
 		return r;
 	if (s->n_hooks[HOOK_PRESTART] || s->n_hooks[HOOK_CREATE_RUNTIME]) {
