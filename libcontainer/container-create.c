@@ -19,6 +19,7 @@
 #include "json.h"
 #include "log.h"
 #include "mounts.h"
+#include "mountinfo.h"
 #include "namespaces.h"
 #include "process/process.h"
 #include "process/sync.h"
@@ -406,7 +407,11 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, enum c
 	if (mkfifo(fifo, 0622) < 0 || chmod(fifo, 0622) < 0)
 		return lc_err_set(err, errno, "mkfifo %s", fifo);
 	phase_mark("state dir claimed, exec.fifo made");
-	r = mounts_plan(j->spec, &j->ctx.plan, err);
+	/* read once, for the mount plan's cgroup layout and the cgroup discovery */
+	_cleanup_free_ char *mountinfo = mountinfo_read_self();
+	if (!mountinfo)
+		return lc_err_set(err, errno, "read /proc/self/mountinfo");
+	r = mounts_plan_with_mountinfo(j->spec, mountinfo, &j->ctx.plan, err);
 	if (r < 0)
 		return r;
 	r = rootfs_fds_open(&j->ctx.fds, err);
@@ -422,8 +427,10 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, enum c
 	 * unless an intermediate process clones it (its cgroups are joined by pid, before
 	 * GO). */
 	j->ctx.cgroup_late = !ns_needs_intermediate(j->spec);
-	r = cgroup_create(CGROUP_ROOT, j->spec, o->id, g->systemd_cgroup, j->ctx.cgroup_late,
-			  &j->ctx.cgroup, err);
+	const struct cgroup_create_opts cg = { .root = CGROUP_ROOT, .mountinfo = mountinfo,
+					       .systemd = g->systemd_cgroup,
+					       .split = j->ctx.cgroup_late };
+	r = cgroup_create(&cg, j->spec, o->id, &j->ctx.cgroup, err);
 	if (r < 0)
 		return r;
 	phase_mark("cgroups created");

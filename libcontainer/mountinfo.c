@@ -1,7 +1,29 @@
 /* mountinfo lines, split and decoded: the one parser behind the cgroup discovery, the
  * mount plan's host layout and the no-pivot cleanup. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "mountinfo.h"
+
+char *
+mountinfo_read_self(void)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char *text = NULL;
+	size_t len = 0;
+	if (!f)
+		return NULL;
+	if (getdelim(&text, &len, '\0', f) < 0 && ferror(f)) {
+		int e = errno;
+		free(text);
+		fclose(f);
+		errno = e;
+		return NULL;
+	}
+	fclose(f);
+	return text ? text : strdup("");
+}
 
 void
 mountinfo_unescape(char *s)

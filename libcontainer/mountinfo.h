@@ -18,6 +18,10 @@ struct mountinfo_line {
  * well-formed mountinfo line. */
 bool mountinfo_parse(char *line, struct mountinfo_line *ret);
 
+/* The text of /proc/self/mountinfo (malloc'd), or NULL with errno set. Read once by
+ * create for both the mount plan and the cgroup discovery. */
+char *mountinfo_read_self(void);
+
 /* Decodes the \ooo escapes mountinfo uses for space, tab, newline and backslash. */
 void mountinfo_unescape(char *s);
 

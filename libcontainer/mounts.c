@@ -379,13 +379,9 @@ layout_load(struct mount_plan *p, const char *mountinfo, struct lc_err *err)
 	int r;
 
 	if (!mountinfo) {
-		_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-		size_t len = 0;
-		if (!f)
-			return lc_err_set(err, errno, "open /proc/self/mountinfo");
-		if (getdelim(&owned, &len, '\0', f) < 0 && ferror(f))
+		if (!(owned = mountinfo_read_self()))
 			return lc_err_set(err, errno, "read /proc/self/mountinfo");
-		mountinfo = owned ? owned : "";
+		mountinfo = owned;
 	}
 	for (int pass = 0; pass < 2; pass++) {
 		for (const char *l = mountinfo; *l;) {

@@ -80,7 +80,7 @@ struct mount_plan {
  * Runs in the runtime, before clone. */
 int mounts_plan(const struct lc_spec *s, struct mount_plan **ret, struct lc_err *err);
 /* Same, reading the host cgroup layout from mountinfo (the text of a
- * /proc/self/mountinfo) instead of the host's: for tests. */
+ * /proc/self/mountinfo: create's, read once, or a test's) instead of the host's. */
 int mounts_plan_with_mountinfo(const struct lc_spec *s, const char *mountinfo,
 			       struct mount_plan **ret, struct lc_err *err);
 void mounts_plan_free(struct mount_plan *p);

@@ -319,15 +319,15 @@ cgroup_destroy(struct cgroup_mgr *m, struct lc_err *err)
 }
 
 int
-cgroup_create(const char *root, const struct lc_spec *s, const char *id, bool systemd, bool split,
+cgroup_create(const struct cgroup_create_opts *o, const struct lc_spec *s, const char *id,
 	      struct cgroup_mgr **ret, struct lc_err *err)
 {
 	_cleanup_free_ char *abs = NULL, *rel = NULL;
-	int r = resolve_path(s ? s->linux_.cgroups_path : NULL, id, systemd, &abs, &rel, err);
+	int r = resolve_path(s ? s->linux_.cgroups_path : NULL, id, o->systemd, &abs, &rel, err);
 	if (r < 0)
 		return r;
 	_cleanup_(cgroup_freep) struct cgroup_mgr *m = NULL;
-	r = cgroup_discover(root, &m, err);
+	r = cgroup_discover(o->root, o->mountinfo, &m, err);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < m->n_h; i++) {
@@ -351,7 +351,7 @@ cgroup_create(const char *root, const struct lc_spec *s, const char *id, bool sy
 	for (size_t i = 0; i < m->n_h && r >= 0; i++)
 		if (m->h[i].unified)
 			r = make_chain(m, &m->h[i], err);
-	if (r >= 0 && !split)
+	if (r >= 0 && !o->split)
 		r = cgroup_create_rest(m, err);
 	if (r < 0) {
 		(void)cgroup_destroy(m, NULL);

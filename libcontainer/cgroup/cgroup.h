@@ -90,7 +90,7 @@ void cgroup_stats_free(struct cgroup_stats *s);
 
 /* Resolves the cgroup path for a container and creates its directories (every mounted
  * v1 hierarchy plus the hybrid cgroup2 one, or the unified one). root is the cgroupfs
- * mount root ("/sys/fs/cgroup"; tests pass a temp dir). A relative cgroupsPath is taken
+ * mount root ("/sys/fs/cgroup"; tests pass a temp dir), in o. A relative cgroupsPath is taken
  * below the runtime's own cgroup in each hierarchy, as runc's cgroupfs driver does.
  * Errors name config.json's linux.cgroupsPath and the value. On failure nothing created
  * is left behind.
@@ -99,8 +99,14 @@ void cgroup_stats_free(struct cgroup_stats *s);
  * (cpusets, v2 controller delegation), which a new process can do without, until it
  * joins them (spawn.c: while it sets itself up). A failed rest is undone by
  * cgroup_destroy, as the rest of the container is. */
-int cgroup_create(const char *root, const struct lc_spec *s, const char *id, bool systemd,
-		  bool split, struct cgroup_mgr **ret, struct lc_err *err);
+struct cgroup_create_opts {
+	const char *root;      /* CGROUP_ROOT, or a test's fake root */
+	const char *mountinfo; /* the text of /proc/self/mountinfo, or NULL to read it */
+	bool systemd;          /* --systemd-cgroup (refused: no systemd here) */
+	bool split;
+};
+int cgroup_create(const struct cgroup_create_opts *o, const struct lc_spec *s, const char *id,
+		  struct cgroup_mgr **ret, struct lc_err *err);
 int cgroup_create_rest(struct cgroup_mgr *m, struct lc_err *err);
 /* Writes linux.resources (memory, pids, cpu, cpuset, blkio, devices, unified); r may be
  * NULL. Device rules are written only by the first apply of a manager from

@@ -340,19 +340,22 @@ controllers_of(const char *super)
 /* Fills m from /proc/self/mountinfo: every cgroup (v1) or cgroup2 mount below root,
  * one entry per hierarchy (a hierarchy mounted twice is taken once). */
 static int
-discover_mountinfo(struct cgroup_mgr *m, int version, const char *self, struct lc_err *err)
+discover_mountinfo(struct cgroup_mgr *m, int version, const char *self, const char *mountinfo,
+		   struct lc_err *err)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-	if (!f)
-		return lc_err_set(err, errno, "cgroup: open /proc/self/mountinfo");
-	_cleanup_free_ char *line = NULL;
-	size_t cap = 0, rootlen = strlen(m->root);
+	_cleanup_free_ char *owned = NULL;
+	if (!mountinfo && !(mountinfo = owned = mountinfo_read_self()))
+		return lc_err_set(err, errno, "cgroup: read /proc/self/mountinfo");
+	size_t rootlen = strlen(m->root);
 	_cleanup_strv_ char **seen = calloc(1, sizeof(char *));
 	size_t n_seen = 0;
 	if (!seen)
 		return -ENOMEM;
-	while (getline(&line, &cap, f) > 0) {
+	for (const char *l = mountinfo; *l; l += strcspn(l, "\n"), l += *l == '\n') {
+		_cleanup_free_ char *line = strndup(l, strcspn(l, "\n"));
 		struct mountinfo_line e;
+		if (!line)
+			return -ENOMEM;
 		if (!mountinfo_parse(line, &e))
 			continue;
 		bool v2 = strcmp(e.fstype, "cgroup2") == 0;
@@ -430,7 +433,8 @@ discover_fake_v1(struct cgroup_mgr *m, const char *self, struct lc_err *err)
 }
 
 int
-cgroup_discover(const char *root, struct cgroup_mgr **ret, struct lc_err *err)
+cgroup_discover(const char *root, const char *mountinfo, struct cgroup_mgr **ret,
+		struct lc_err *err)
 {
 	if (!root || root[0] != '/')
 		return lc_err_setx(err, EINVAL, "cgroup: root \"%s\" is not absolute", root ? root : "");
@@ -447,7 +451,7 @@ cgroup_discover(const char *root, struct cgroup_mgr **ret, struct lc_err *err)
 	bool real = strcmp(m->root, SYS_CGROUP) == 0;
 	int r;
 	if (real)
-		r = discover_mountinfo(m, v2 ? 2 : 1, self, err);
+		r = discover_mountinfo(m, v2 ? 2 : 1, self, mountinfo, err);
 	else if (v2) {
 		_cleanup_free_ char *own = own_cgroup(self, "", true);
 		r = cgroup_mgr_add(m, "", m->root, own, true);
@@ -474,7 +478,7 @@ int
 cgroup_usable_controllers(const char *root, char **ret, struct lc_err *err)
 {
 	_cleanup_(cgroup_freep) struct cgroup_mgr *m = NULL;
-	int r = cgroup_discover(root, &m, err);
+	int r = cgroup_discover(root, NULL, &m, err);
 	if (r < 0)
 		return r;
 	if (m->ops->version == 2) {

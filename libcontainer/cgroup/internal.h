@@ -73,7 +73,9 @@ extern const struct cgroup_ops cgroup_v2_ops;
  * /proc/self/mountinfo, any other root is a fake one listed by directory): picks the
  * version and finds the hierarchies. Each inner path is the runtime's own cgroup there,
  * the base for a relative cgroupsPath. */
-int cgroup_discover(const char *root, struct cgroup_mgr **ret, struct lc_err *err);
+/* mountinfo: the text of /proc/self/mountinfo, or NULL to read it */
+int cgroup_discover(const char *root, const char *mountinfo, struct cgroup_mgr **ret,
+		    struct lc_err *err);
 /* Appends a hierarchy with inner = own (NULL: "/"); -ENOMEM on failure. */
 int cgroup_mgr_add(struct cgroup_mgr *m, const char *controllers, const char *mount,
 		   const char *own, bool unified);

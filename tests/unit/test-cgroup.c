@@ -183,7 +183,8 @@ create(const char *root, const char *path, const char *id, bool systemd, int *re
 	struct cgroup_mgr *m = NULL;
 	spec.linux_.cgroups_path = (char *)path;
 	memset(err, 0, sizeof(*err));
-	*ret = cgroup_create(root, &spec, id, systemd, false, &m, err);
+	const struct cgroup_create_opts o = { .root = root, .systemd = systemd };
+	*ret = cgroup_create(&o, &spec, id, &m, err);
 	return m;
 }
 
