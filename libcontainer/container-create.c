@@ -435,7 +435,7 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, enum c
 		return r;
 	phase_mark("cgroups created");
 	/* Always: without resources the default device rules still apply. */
-	if (!j->ctx.cgroup_late && (r = cgroup_apply(j->ctx.cgroup, &j->spec->linux_.resources, err)) < 0)
+	if (!j->ctx.cgroup_late && (r = cgroup_apply_config(j->ctx.cgroup, j->spec, err)) < 0)
 		return r;
 	if (stat("/proc/self/exe", &self) < 0)
 		return lc_err_set(err, errno, "stat /proc/self/exe");

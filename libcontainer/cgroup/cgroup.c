@@ -388,6 +388,13 @@ cgroup_apply(struct cgroup_mgr *m, const struct spec_resources *r, struct lc_err
 }
 
 int
+cgroup_apply_config(struct cgroup_mgr *m, const struct lc_spec *s, struct lc_err *err)
+{
+	int r = cgroup_apply(m, &s->linux_.resources, err);
+	return r < 0 ? lc_err_prefix(err, "config.json") : r;
+}
+
+int
 cgroup_add_pid(struct cgroup_mgr *m, pid_t pid, struct lc_err *err)
 {
 	char buf[32];

@@ -113,6 +113,8 @@ int cgroup_create_rest(struct cgroup_mgr *m, struct lc_err *err);
  * cgroup_create (a loaded manager, as for update, leaves them). Errors name the field
  * ("linux.resources.pids.limit: ...") or the file and value written. */
 int cgroup_apply(struct cgroup_mgr *m, const struct spec_resources *r, struct lc_err *err);
+/* create: cgroup_apply of the config's linux.resources, its errors prefixed "config.json". */
+int cgroup_apply_config(struct cgroup_mgr *m, const struct lc_spec *s, struct lc_err *err);
 /* Moves pid into the container's cgroup in every hierarchy (cgroup.procs). */
 int cgroup_add_pid(struct cgroup_mgr *m, pid_t pid, struct lc_err *err);
 /* A new process joins the container's cgroups by itself: the runtime opens, before the

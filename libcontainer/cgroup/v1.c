@@ -226,9 +226,9 @@ v1_cpuset(struct cgroup_mgr *m, const struct spec_resources *r, struct lc_err *e
 		return 0;
 	if ((ret = v1_need(m, "cpuset", cpus ? "cpu.cpus" : "cpu.mems", &h, err)) < 0)
 		return ret;
-	if (cpus && (ret = cgroup_write(h, h->dir, "cpuset.cpus", r->cpu_cpus, err)) < 0)
+	if (cpus && (ret = cgroup_put(h, true, "cpu.cpus", "cpuset.cpus", r->cpu_cpus, err)) < 0)
 		return ret;
-	if (mems && (ret = cgroup_write(h, h->dir, "cpuset.mems", r->cpu_mems, err)) < 0)
+	if (mems && (ret = cgroup_put(h, true, "cpu.mems", "cpuset.mems", r->cpu_mems, err)) < 0)
 		return ret;
 	return 0;
 }

@@ -217,9 +217,9 @@ v2_simple(struct cgroup_mgr *m, const struct spec_resources *r, struct lc_err *e
 	if (cpus || mems) {
 		if ((ret = v2_need(m, "cpuset", cpus ? "cpu.cpus" : "cpu.mems", err)) < 0)
 			return ret;
-		if (cpus && (ret = cgroup_write(h, h->dir, "cpuset.cpus", r->cpu_cpus, err)) < 0)
+		if (cpus && (ret = cgroup_put(h, true, "cpu.cpus", "cpuset.cpus", r->cpu_cpus, err)) < 0)
 			return ret;
-		if (mems && (ret = cgroup_write(h, h->dir, "cpuset.mems", r->cpu_mems, err)) < 0)
+		if (mems && (ret = cgroup_put(h, true, "cpu.mems", "cpuset.mems", r->cpu_mems, err)) < 0)
 			return ret;
 	}
 	if (r->has_blkio_weight && r->blkio_weight) {

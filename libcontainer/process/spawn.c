@@ -111,7 +111,7 @@ late_cgroups(struct container_ctx *ctx, struct cgroup_self_attach *ret, struct l
 	int r = cgroup_create_rest(ctx->cgroup, err);
 	/* Always: without resources the default device rules still apply. */
 	if (r >= 0)
-		r = cgroup_apply(ctx->cgroup, &ctx->spec->linux_.resources, err);
+		r = cgroup_apply_config(ctx->cgroup, ctx->spec, err);
 	if (r >= 0)
 		r = cgroup_self_attach_open(ctx->cgroup, NULL, ret, err);
 	if (r >= 0)

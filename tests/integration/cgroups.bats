@@ -163,7 +163,7 @@ start_sleeping() {
 	update_config 'del(.linux.cgroupsPath) | .linux.resources.memory = {"limit": 33554432, "swap": 16777216}'
 	runq rcreate
 	[ "$status" -ne 0 ] || fail "create succeeded"
-	assert_contains "$stderr" "swap"
+	assert_error "config.json: linux.resources.memory.swap: 16777216 is below memory.limit 33554432"
 	assert_eq "$(ls -d /sys/fs/cgroup/*/strait 2>/dev/null)" ""
 	assert_clean
 }
@@ -209,11 +209,12 @@ start_sleeping() {
 	# A cpuset outside the machine.
 	update_config '.linux.resources.cpu = {cpus: "4096"}'
 	runq rcreate
-	assert_error 4096
+	assert_error "config.json: linux.resources.cpu.cpus: " 4096
 	assert_clean
 }
 
 @test "a v1 cgroup that cannot be made fails create after the clone and leaves nothing" {
+	strait_only "runc fails with several lines and leaves the levels it made (docs/differences.md)"
 	requires cgroup_v1
 	requires cgroup_v2
 	# "tasks" is a file in every v1 cgroup and not in cgroup2: the cgroup2 directory,
