@@ -94,11 +94,11 @@ void cgroup_stats_free(struct cgroup_stats *s);
  * below the runtime's own cgroup in each hierarchy, as runc's cgroupfs driver does.
  * Errors name config.json's linux.cgroupsPath and the value. On failure nothing created
  * is left behind.
- * split: only the cgroup2 directory is made, the one a clone must exist for
- * (CLONE_INTO_CGROUP); cgroup_create_rest makes the v1 ones and prepares the parents
- * (cpusets, v2 controller delegation), which a new process can do without, until it
- * joins them (spawn.c: while it sets itself up). A failed rest is undone by
- * cgroup_destroy, as the rest of the container is. */
+ * split: only the cgroup2 directory is made (on a v2 host with its parents' controller
+ * delegation), the one a clone must exist for (CLONE_INTO_CGROUP); cgroup_create_rest
+ * makes the v1 ones and copies the parents' cpusets, which a new process can do
+ * without until it joins them (spawn.c: while it sets itself up). A failed rest is
+ * undone by cgroup_destroy, as the rest of the container is. */
 struct cgroup_create_opts {
 	const char *root;      /* CGROUP_ROOT, or a test's fake root */
 	const char *mountinfo; /* the text of /proc/self/mountinfo, or NULL to read it */

@@ -102,9 +102,9 @@ has_runtime_hooks(const struct lc_spec *s)
 	return s->n_hooks[HOOK_PRESTART] || s->n_hooks[HOOK_CREATE_RUNTIME];
 }
 
-/* The split cgroup create (ctx->cgroup_late): the v1 directories, the parents and the
- * resources, made while the process joins and sets up its namespaces; then the tasks
- * files it writes itself before it mounts anything (init.c). */
+/* The split cgroup create (ctx->cgroup_late): the v1 directories, the parents' cpusets
+ * and the resources, made while the process sets up its namespaces and first mounts;
+ * then the tasks files it writes itself before its first cgroup mount (init.c). */
 static int
 late_cgroups(struct container_ctx *ctx, struct cgroup_self_attach *ret, struct lc_err *err)
 {

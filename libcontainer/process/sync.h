@@ -6,9 +6,10 @@
  *    container process with CLONE_PARENT, sends PID <pid>, and exits)
  *   clone3 (into the cgroup2 dir) ---------> (wait; exec: joins its v1 cgroups itself)
  *   uid/gid maps (cgroup.procs only for an intermediate's clone or exec --cgroup)
- *   GO ------------------------------------> setns, hostname, lo
- *   (create/run) v1 cgroups made, written
- *   CGROUPS + their tasks fds -------------> joins them, cgroup ns, rootfs_prepare
+ *   GO ------------------------------------> setns, hostname, lo, rootfs_prepare:
+ *   (create/run) v1 cgroups made, written     its first mounts, then
+ *   CGROUPS + their tasks fds -------------> (before a cgroup mount or device) joins
+ *                                             them, cgroup ns; the rest of the mounts
  *          <-------------------------------- HOOKS       (only with prestart/createRuntime hooks)
  *   run prestart, createRuntime
  *   HOOKS_DONE ----------------------------> createContainer hooks, pivot, finalize, sysctl, cwd,

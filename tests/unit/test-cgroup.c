@@ -188,6 +188,18 @@ create(const char *root, const char *path, const char *id, bool systemd, int *re
 	return m;
 }
 
+/* The split create (cgroup_create_opts.split): cgroup2 first, the rest later. */
+static struct cgroup_mgr *
+create_split(const char *root, const char *path, const char *id, int *ret, struct lc_err *err)
+{
+	struct cgroup_mgr *m = NULL;
+	spec.linux_.cgroups_path = (char *)path;
+	memset(err, 0, sizeof(*err));
+	const struct cgroup_create_opts o = { .root = root, .split = true };
+	*ret = cgroup_create(&o, &spec, id, &m, err);
+	return m;
+}
+
 static void
 test_v1_create_apply(void)
 {
@@ -616,6 +628,19 @@ test_v2(void)
 	is_str(rd("%s/strait/cgroup.subtree_control", root2), "+cpuset +cpu +io +memory +pids",
 	       "parent delegates every controller");
 	ok(!ex("%s/strait/c2/cgroup.subtree_control", root2), "leaf keeps its controllers");
+	{
+		/* split: the parents delegate before the clone (the new cgroup still empty) */
+		struct cgroup_mgr *sm = create_split(root2, "/split/a", "s", &r, &err);
+		is_int(r, 0, "v2 split create: %s", err.msg);
+		is_str(rd("%s/split/cgroup.subtree_control", root2), "+cpuset +cpu +io +memory +pids",
+		       "v2 split: the parent delegates before the rest");
+		if (sm) {
+			is_int(cgroup_create_rest(sm, &err), 0, "v2 split rest: %s", err.msg);
+			cgroup_destroy(sm, NULL);
+			ok(!ex("%s/split", root2), "v2 split: removed");
+			cgroup_free(sm);
+		}
+	}
 
 	struct spec_device_cgroup devs[] = { { false, 'a', -1, -1, "rwm" },
 					     { true, 'c', 1, 3, "rw" },
@@ -897,6 +922,83 @@ test_real(void)
 	cgroup_free(m);
 }
 
+/* The split create on the real host: only cgroup2's directory before the rest; the rest
+ * makes the v1 ones, whose tasks files a new process then joins itself. */
+static void
+test_real_split(void)
+{
+	if (!real_hybrid()) {
+		printf("ok %d # SKIP needs root on a hybrid cgroup v1 host\n", ++tap_n);
+		return;
+	}
+	char path[128], bad[160];
+	snprintf(path, sizeof(path), "/strait-unit-split-%d/c", (int)getpid());
+	struct lc_err err;
+	int r;
+	struct cgroup_mgr *m = create_split("/sys/fs/cgroup", path, "x", &r, &err);
+	is_int(r, 0, "split create: %s", err.msg);
+	if (!m)
+		return;
+	ok(ex("/sys/fs/cgroup/unified%s", path), "split: cgroup2's directory made");
+	ok(!ex("/sys/fs/cgroup/memory%s", path) && !ex("/sys/fs/cgroup/cpuset%s", path),
+	   "split: no v1 directory yet");
+	struct cgroup_self_attach a;
+	is_int(cgroup_self_attach_open(m, NULL, &a, &err), 0, "split: open before the rest: %s", err.msg);
+	ok(a.n_tasks == 0 && a.v2_dirfd >= 0, "split: only the cgroup2 directory is opened");
+	cgroup_self_attach_close(&a);
+	is_int(cgroup_create_rest(m, &err), 0, "split: rest: %s", err.msg);
+	ok(ex("/sys/fs/cgroup/memory%s", path) && ex("/sys/fs/cgroup/freezer%s", path),
+	   "split: the rest made the v1 directories");
+	const char *cpus = rd("/sys/fs/cgroup/cpuset%s/cpuset.cpus", path);
+	ok(cpus && *cpus, "split: the rest copied the parents' cpuset (%s)", cpus ? cpus : "-");
+	is_int(cgroup_self_attach_open(m, NULL, &a, &err), 0, "split: open after the rest: %s", err.msg);
+	ok(a.n_tasks >= 9, "split: a tasks file per v1 hierarchy (%zu)", a.n_tasks);
+	closep(&a.v2_dirfd);
+	pid_t child = fork();
+	if (child == 0) {
+		struct lc_err e = { 0 };
+		if (cgroup_self_attach(&a, &e) < 0)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	cgroup_self_attach_close(&a);
+	char want[256];
+	for (int i = 0; i < 100; i++) {
+		const char *pc = rd("/proc/%d/cgroup", (int)child);
+		snprintf(want, sizeof(want), ":memory:%s\n", path);
+		if (pc && strstr(pc, want))
+			break;
+		usleep(10000);
+	}
+	has_str(rd("/proc/%d/cgroup", (int)child), want, "split: the process joined its memory cgroup itself");
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	is_int(cgroup_destroy(m, &err), 0, "split: destroy: %s", err.msg);
+	snprintf(want, sizeof(want), "/strait-unit-split-%d", (int)getpid());
+	ok(!ex("/sys/fs/cgroup/unified%s", want) && !ex("/sys/fs/cgroup/memory%s", want),
+	   "split: every level removed");
+	cgroup_free(m);
+
+	/* "tasks" is a file in a v1 cgroup, not in cgroup2: the rest fails after cgroup2's
+	 * directory was made, and names the config's path; nothing stays. */
+	snprintf(bad, sizeof(bad), "%s/tasks", path);
+	m = create_split("/sys/fs/cgroup", bad, "x", &r, &err);
+	is_int(r, 0, "split create through a tasks file: %s", err.msg);
+	if (!m)
+		return;
+	ok(cgroup_create_rest(m, &err) == -ENOTDIR, "split: the rest fails on the tasks file");
+	snprintf(want, sizeof(want), "config.json: linux.cgroupsPath: \"%s\": create /sys/fs/cgroup/", bad);
+	has_str(err.msg, want, "split: the error names cgroupsPath");
+	cgroup_destroy(m, NULL);
+	cgroup_free(m);
+	const char *names[] = { "cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio",
+				"pids", "systemd", "unified" };
+	snprintf(want, sizeof(want), "/strait-unit-split-%d", (int)getpid());
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		ok(!ex("/sys/fs/cgroup/%s%s", names[i], want), "split failure: nothing left in %s", names[i]);
+}
+
 /* blockIO beyond weight, hugepageLimits, network and rdma on v1: refused with the field
  * and the controller when it is not mounted, before anything is written; written to
  * the right files when the fake kernel has them. */
@@ -1062,5 +1164,6 @@ main(void)
 	test_v2();
 	test_v2_io();
 	test_real();
+	test_real_split();
 	return tap_done();
 }
