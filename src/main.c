@@ -9,6 +9,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 #include "cli.h"
+#include "git-commit.h"
 
 #define CREATE_OPTIONS                                                                     \
 	"  -b, --bundle DIR        bundle directory (default: current directory)\n"            \
