@@ -204,6 +204,67 @@ start_sleeping() {
 	assert_eq "$(cat "$d/cpu.max")" "50000 100000"
 }
 
+@test "cgroup v2 alone (emulated: cgroup2 over /sys/fs/cgroup in a private mount namespace)" {
+	requires cgroup_v1
+	requires cgroup_v2
+	# This host is hybrid; the v2-only code path (one hierarchy, the parents' delegation
+	# before the clone, CLONE_INTO_CGROUP, the device rules as an eBPF program) runs
+	# where /sys/fs/cgroup is cgroup2 alone, as on most hosts now. The controllers stay
+	# bound to the host's v1 hierarchies, so the resources themselves are not exercised.
+	local u
+	u=$(cgroup2_mount)
+	set_args /bin/probe sleep
+	run --separate-stderr env T="$BATS_TEST_TMPDIR" RT="$RUNTIME --root $ROOT" BUNDLE="$BUNDLE" \
+		CID="$CID" STRAIT_TEST_MARK=$MARK unshare -m --propagation private bash -c '
+		umount -R /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup || exit 90
+		$RT create --bundle "$BUNDLE" "$CID" </dev/null >/dev/null 2>"$T/create.err" || exit 1
+		pid=$($RT state "$CID" | jq -r .pid)
+		cat /proc/$pid/cgroup >"$T/cgroup"
+		[ -d "/sys/fs/cgroup/strait-test/$CID" ] || exit 2
+		$RT start "$CID" 2>"$T/start.err" || exit 3
+		$RT delete --force "$CID" 2>"$T/delete.err" || exit 4
+		[ ! -e "/sys/fs/cgroup/strait-test/$CID" ] || exit 5' 3>&-
+	[ "$status" = 0 ] || fail "status $status: $(cat "$BATS_TEST_TMPDIR"/*.err 2>/dev/null)"
+	assert_eq "$(cat "$BATS_TEST_TMPDIR/create.err" "$BATS_TEST_TMPDIR/start.err" \
+		"$BATS_TEST_TMPDIR/delete.err")" ""
+	grep -qx "0::/strait-test/$CID" "$BATS_TEST_TMPDIR/cgroup" || fail "$(cat "$BATS_TEST_TMPDIR/cgroup")"
+	[ ! -e "$u/strait-test/$CID" ] || fail "left in the cgroup2 hierarchy"
+	assert_clean
+}
+
+@test "cgroup v2 alone (emulated): a resource is written after the clone; a bad one leaves nothing" {
+	requires cgroup_v1
+	requires cgroup_v2
+	# hugetlb is the one controller this host leaves to cgroup2 (no v1 hierarchy has it)
+	! v1_mounted hugetlb || skip "hugetlb is bound to a v1 hierarchy"
+	[ -d /sys/kernel/mm/hugepages/hugepages-2048kB ] || skip "no 2 MB huge pages"
+	set_args /bin/probe sleep
+	update_config '.linux.resources.hugepageLimits = [{pageSize: "2MB", limit: 4194304}]'
+	cp "$BUNDLE/config.json" "$BATS_TEST_TMPDIR/good.json"
+	update_config '.linux.resources.hugepageLimits = [{pageSize: "3MB", limit: 4194304}]'
+	cp "$BUNDLE/config.json" "$BATS_TEST_TMPDIR/bad.json"
+	run --separate-stderr env T="$BATS_TEST_TMPDIR" RT="$RUNTIME --root $ROOT" BUNDLE="$BUNDLE" \
+		CID="$CID" STRAIT_TEST_MARK=$MARK unshare -m --propagation private bash -c '
+		umount -R /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup || exit 90
+		grep -qw hugetlb /sys/fs/cgroup/cgroup.controllers || exit 91
+		d=/sys/fs/cgroup/strait-test/$CID
+		cp "$T/good.json" "$BUNDLE/config.json"
+		$RT create --bundle "$BUNDLE" "$CID" </dev/null >/dev/null 2>"$T/create.err" || exit 1
+		cat "$d/hugetlb.2MB.max" >"$T/max" || exit 2
+		$RT delete --force "$CID" || exit 3
+		cp "$T/bad.json" "$BUNDLE/config.json"
+		$RT create --bundle "$BUNDLE" "$CID" </dev/null >/dev/null 2>"$T/bad.err" && exit 4
+		[ ! -e "$d" ] || exit 5' 3>&-
+	[ "$status" != 91 ] || skip "hugetlb is not a cgroup2 controller here"
+	[ "$status" = 0 ] || fail "status $status: $(cat "$BATS_TEST_TMPDIR"/*.err 2>/dev/null)"
+	assert_eq "$(cat "$BATS_TEST_TMPDIR/max")" 4194304
+	if is_strait; then
+		assert_eq "$(grep -c '' "$BATS_TEST_TMPDIR/bad.err")" 1
+		assert_contains "$(cat "$BATS_TEST_TMPDIR/bad.err")" "linux.resources.hugepageLimits" 3MB
+	fi
+	assert_clean
+}
+
 @test "a resource that cannot be applied fails create and leaves nothing" {
 	requires cgroup_v1
 	# A cpuset outside the machine.
