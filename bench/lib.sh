@@ -37,3 +37,28 @@ bench_private_ns() {
 		STRAIT_BENCH_NS=1 exec unshare -m --propagation private "$@"
 	fi
 }
+
+# bench_cgroup_layout NAME: BENCH_CGROUP, checked; on a hybrid host "v2" mounts cgroup2
+# alone over /sys/fs/cgroup (inside the private namespace only), so that both runtimes
+# run as on a cgroup2-only host: one hierarchy instead of one per v1 controller (the
+# controllers stay with the host's v1 hierarchies, so none is delegated). "host" (the
+# default) leaves the host's layout. Prints the layout measured.
+bench_cgroup_layout() {
+	case ${BENCH_CGROUP:-host} in
+	host) ;;
+	v2)
+		if [ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ]; then
+			umount -R /sys/fs/cgroup && mount -t cgroup2 strait-bench /sys/fs/cgroup
+		fi ;;
+	*) echo "$1: BENCH_CGROUP is host or v2, not \"$BENCH_CGROUP\"" >&2; exit 1 ;;
+	esac
+}
+
+# bench_cgroup_name: the cgroup layout in use, for the report's first line.
+bench_cgroup_name() {
+	if [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; then
+		echo "cgroup2 only$([ "${BENCH_CGROUP:-host}" = v2 ] && echo ' (BENCH_CGROUP=v2)')"
+	else
+		echo "cgroup v1 ($(grep -c ' - cgroup ' /proc/self/mountinfo) hierarchies) + cgroup2"
+	fi
+}

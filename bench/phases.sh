@@ -7,7 +7,7 @@
 # (`runc spec`, terminal off). "fork" is bench/rusage forking the command, "reaped" its
 # wait returning; marks of the container process are prefixed "container:". State
 # roots are on a tmpfs, as in bench/run.sh. Environment: STRAIT, RUNC (for `runc spec`),
-# BUILD_DIR.
+# BUILD_DIR, BENCH_CGROUP (as for bench/run.sh).
 set -euo pipefail
 
 n=${1:-50}
@@ -22,6 +22,7 @@ rusage=$build/bench/rusage
 [ -x "$strait" ] || { echo "bench/phases.sh: no strait at $strait (build first)" >&2; exit 1; }
 [ -n "$runc" ] || { echo "bench/phases.sh: runc not found, for runc spec (apt-get install runc)" >&2; exit 1; }
 bench_private_ns "$0" "$@"
+bench_cgroup_layout bench/phases.sh
 [ -x "$rusage" ] || make -C "$build" -s bench/rusage
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/strait-phases.XXXXXX")
@@ -77,5 +78,5 @@ table() {
 			printf "%d\t%-54s %7d\n", pos[k], k, (m % 2 ? a : (a + b) / 2) } }' |
 		sort -n | cut -f2-
 }
-echo "kernel $(uname -r), $(nproc) CPUs"
+echo "kernel $(uname -r), $(nproc) CPUs; $(bench_cgroup_name)"
 for kind in run create start delete; do table "$kind"; done

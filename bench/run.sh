@@ -18,6 +18,8 @@
 # BENCH_STATE: tmpfs (default) puts both runtimes' state roots on a tmpfs, as /run is
 # where clients keep them (containerd's /run/containerd/runc, podman's /run); disk
 # keeps them in TMPDIR, where a file system such as ext4 adds its inode costs.
+# BENCH_CGROUP: host (default) or v2: on a hybrid host, cgroup2 alone over /sys/fs/cgroup
+# in the benchmark's private mount namespace, for both runtimes (bench/lib.sh).
 set -euo pipefail
 
 n=${1:-200}
@@ -39,6 +41,7 @@ tmpfs | disk) ;;
 *) echo "bench/run.sh: BENCH_STATE is tmpfs or disk, not \"$bench_state\"" >&2; exit 1 ;;
 esac
 bench_private_ns "$0" "$@"
+bench_cgroup_layout bench/run.sh
 if [ ! -x "$floor" ] || [ ! -x "$rusage" ]; then
 	make -C "$build" -s bench/floor bench/rusage
 fi
@@ -177,7 +180,7 @@ row() { # row LABEL S R F  (files of microseconds; F paired with S and R)
 }
 
 echo
-echo "kernel $(uname -r), $(nproc) CPUs; $n rounds of run, $ncsd of create+start+delete, $loops loops of 100, $niso isolated runs; state roots on $([ "$bench_state" = tmpfs ] && echo tmpfs || df --output=fstype "$state" | tail -1)"
+echo "kernel $(uname -r), $(nproc) CPUs; $n rounds of run, $ncsd of create+start+delete, $loops loops of 100, $niso isolated runs; $(bench_cgroup_name); state roots on $([ "$bench_state" = tmpfs ] && echo tmpfs || df --output=fstype "$state" | tail -1)"
 printf '%-22s %9s %9s %9s %12s %12s\n' "median ms" strait runc floor strait/floor runc/strait
 row "run /bin/true" "$work/s.run" "$work/r.run" "$work/f.run"
 row "create+start+delete" "$work/s.csd" "$work/r.csd" "$work/f.csd"
