@@ -250,7 +250,19 @@ target_open(const struct lc_global *g, const char *arg, struct target *t, struct
 	int r;
 
 	*t = (struct target){ .rootfd = -1, .exefd = -1 };
-	if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
+	/* A bare name can be both a directory here and a container ID: refused rather
+	 * than guessed ("./NAME" is the bundle). A name with a '/' is always a path. */
+	bool is_dir = stat(arg, &st) == 0 && S_ISDIR(st.st_mode);
+	bool bare = !strchr(arg, '/') && strcmp(arg, ".") && strcmp(arg, "..");
+	if (is_dir && bare && lc_id_validate(arg, NULL) >= 0) {
+		_cleanup_free_ char *sdir = state_dir(g->root, arg);
+		if (!sdir)
+			return lc_err_set(err, ENOMEM, "check --against");
+		if (stat(sdir, &st) == 0)
+			return lc_err_setx(err, EINVAL, "--against %s: both a bundle directory here and a container; write ./%s for the bundle",
+					   arg, arg);
+	}
+	if (is_dir) {
 		r = spec_load(arg, &t->spec, err);
 		if (r < 0)
 			return r;

@@ -207,3 +207,25 @@ generate_from() {
 	assert_eq "$status" 2
 	assert_error "nosuch"
 }
+
+@test "check --against NAME: a bare name that is both a directory here and a container is refused; ./NAME is the bundle" {
+	strait_only "strait's seccomp tools"
+	local ev=$BATS_TEST_TMPDIR/ev.json gen=$BATS_TEST_TMPDIR/gen.json
+	observe "$ev"
+	generate_from "$ev" "$gen"
+	obs_profile '{"defaultAction": "SCMP_ACT_ALLOW"}'
+	set_args /bin/probe sleep
+	create_ok
+	mkdir "$BATS_TEST_TMPDIR/cwd"
+	ln -s "$BUNDLE" "$BATS_TEST_TMPDIR/cwd/$CID"
+	cd "$BATS_TEST_TMPDIR/cwd"
+	runq runtime seccomp check --against "$CID" "$gen"
+	assert_eq "$status" 2
+	assert_error "--against $CID: both a bundle directory here and a container; write ./$CID for the bundle"
+	runq runtime seccomp check --against "./$CID" "$gen"
+	assert_has_line "$output" "against: bundle ./$CID"
+	rm "$BATS_TEST_TMPDIR/cwd/$CID"
+	runq runtime seccomp check --against "$CID" "$gen"
+	assert_has_line "$output" "against: container $CID (created)"
+	runtime delete --force "$CID"
+}
