@@ -351,12 +351,11 @@ cgroup_create(const struct cgroup_create_opts *o, const struct lc_spec *s, const
 	for (size_t i = 0; i < m->n_h && r >= 0; i++)
 		if (m->h[i].unified)
 			r = make_chain(m, &m->h[i], err);
-	/* On v2 the parents delegate their controllers while the new cgroup is still
-	 * empty: a cgroup.subtree_control write over a subtree with tasks in it takes the
-	 * kernel's threadgroup lock for writing (its RCU wait, about 10 ms here). */
-	if (r >= 0 && m->ops->version == 2)
-		r = m->ops->prepare(m, err);
-	if (r >= 0 && !o->split)
+	/* On v2 nothing is left for later: the parents delegate their controllers while
+	 * the new cgroup is still empty (a cgroup.subtree_control write over a subtree
+	 * with tasks in it takes the kernel's threadgroup lock for writing, with its RCU
+	 * wait of about 10 ms here). */
+	if (r >= 0 && (!o->split || m->ops->version == 2))
 		r = cgroup_create_rest(m, err);
 	if (r < 0) {
 		(void)cgroup_destroy(m, NULL);
@@ -375,7 +374,7 @@ cgroup_create_rest(struct cgroup_mgr *m, struct lc_err *err)
 	for (size_t i = 0; i < m->n_h && r >= 0; i++)
 		if (!m->h[i].unified)
 			r = make_chain(m, &m->h[i], err);
-	if (r >= 0 && m->ops->version != 2)
+	if (r >= 0)
 		r = m->ops->prepare(m, err);
 	if (r >= 0)
 		m->rest_pending = false;
