@@ -353,7 +353,7 @@ create_prepare(const struct lc_global *g, const struct lc_create_opts *o, enum c
 	if (r < 0)
 		return r;
 	const struct spec_ns *pidns = &j->spec->linux_.ns[NS_PID];
-	if (!pidns->present || pidns->path) {
+	if (mode != CREATE_ONLY && (!pidns->present || pidns->path)) {
 		r = sealed_exe_ensure(err);
 		if (r < 0)
 			return r;
