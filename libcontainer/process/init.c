@@ -393,7 +393,7 @@ init_container(struct container_ctx *ctx, int sync_fd)
 	int statefd = -1, fifo = -1;
 	int r;
 
-	phase_mark("container: cloned, in its cgroups");
+	phase_mark("container: running");
 	/* Die with the runtime while it still drives the setup. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	ctx->sync_fd = sync_fd;

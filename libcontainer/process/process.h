@@ -27,7 +27,8 @@ struct container_ctx {
 	struct cgroup_mgr *cgroup;
 	/* cgroup_create split: the runtime makes the v1 directories and writes the
 	 * resources after GO, and sends their tasks files (SYNC_CGROUPS) to the process,
-	 * which joins them before its mounts (not with an intermediate process). */
+	 * which joins them before its first cgroup mount or device node (not with an
+	 * intermediate process). */
 	bool cgroup_late;
 	struct seccomp_prog *seccomp; /* NULL: unconfined */
 	const struct spec_seccomp *seccomp_profile;

@@ -157,21 +157,21 @@ drive_child(struct container_ctx *ctx, pid_t pid, int fd, bool self_attached, in
 	/* GO carries the pid as the runtime sees it, for the hooks' state. */
 	ctx->st->pid = pid;
 	r = sync_send_code(fd, SYNC_GO, pid);
+	phase_mark("clone, go sent");
 	if (r >= 0 && ctx->cgroup_late) {
-		phase_mark("clone, go sent");
 		struct cgroup_self_attach late;
 		r = late_cgroups(ctx, &late, err);
 		if (r < 0)
 			return r;
 		r = sync_send_fds(fd, SYNC_CGROUPS, late.tasks, late.n_tasks);
 		cgroup_self_attach_close(&late);
+		phase_mark("cgroups made, written, sent");
 	}
 	if (r < 0)
 		return send_failed(fd, r, err);
 	/* The process has its own copy of the /dev/null tree: closing the runtime's
 	 * (a detached mount, whose release waits for an RCU grace period) and the rest
 	 * of the runtime's own work overlap its set-up. */
-	phase_mark(ctx->cgroup_late ? "cgroups made, written, sent" : "clone, go sent");
 	rootfs_fds_close(&ctx->fds);
 	if (ctx->while_setup && (r = ctx->while_setup(ctx->while_setup_arg, err)) < 0)
 		return r;
