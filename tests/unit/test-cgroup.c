@@ -802,6 +802,10 @@ test_v2(void)
 
 /* ---- the real hybrid host ---- */
 
+/* Its hierarchies, as mounted under /sys/fs/cgroup. */
+static const char *const real_names[] = { "cpu", "cpuacct", "cpuset", "memory", "devices",
+					  "freezer", "blkio", "pids", "systemd", "unified" };
+
 static bool
 real_hybrid(void)
 {
@@ -915,10 +919,8 @@ test_real(void)
 	waitpid(child, NULL, 0);
 	r = cgroup_destroy(m, &err);
 	is_int(r, 0, "destroy after the kill: %s", err.msg);
-	const char *names[] = { "cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio",
-				"pids", "systemd", "unified" };
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		ok(!ex("/sys/fs/cgroup/%s/strait/%s", names[i], id), "real %s dir gone", names[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(real_names); i++)
+		ok(!ex("/sys/fs/cgroup/%s/strait/%s", real_names[i], id), "real %s dir gone", real_names[i]);
 	cgroup_free(m);
 }
 
@@ -992,11 +994,9 @@ test_real_split(void)
 	has_str(err.msg, want, "split: the error names cgroupsPath");
 	cgroup_destroy(m, NULL);
 	cgroup_free(m);
-	const char *names[] = { "cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio",
-				"pids", "systemd", "unified" };
 	snprintf(want, sizeof(want), "/strait-unit-split-%d", (int)getpid());
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		ok(!ex("/sys/fs/cgroup/%s%s", names[i], want), "split failure: nothing left in %s", names[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(real_names); i++)
+		ok(!ex("/sys/fs/cgroup/%s%s", real_names[i], want), "split failure: nothing left in %s", real_names[i]);
 }
 
 /* blockIO beyond weight, hugepageLimits, network and rdma on v1: refused with the field
